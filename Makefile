@@ -1,0 +1,43 @@
+# chathook make targets. `make test` is what CI runs (.ci/run).
+GO      ?= go
+BIN     ?= bin/chathook
+FUZZTIME ?= 30s
+
+.PHONY: all build install test check fmt-check vet bench fuzz fuzz-short clean
+
+all: check build
+
+build:
+	$(GO) build -o $(BIN) ./cmd/chathook
+
+install:
+	$(GO) install ./cmd/chathook
+
+# The gate: formatting, vet, and every test with the race detector.
+test: fmt-check vet
+	$(GO) test -race -count=1 ./...
+	$(MAKE) fuzz-short
+
+check: test build
+
+fmt-check:
+	@out=$$(gofmt -s -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	if [ -n "$$out" ]; then echo "gofmt -s would change:"; echo "$$out"; exit 1; fi
+
+vet:
+	$(GO) vet ./...
+
+# Benchmarks: compare runs with benchstat, never single numbers.
+bench:
+	$(GO) test -run='^$$' -bench=. -benchmem -count=5 ./...
+
+# Every fuzz target for FUZZTIME each (go test -fuzz takes one target at a time).
+fuzz:
+	@scripts/fuzz.sh $(FUZZTIME)
+
+# A few seconds per fuzz target, part of `make test`.
+fuzz-short:
+	@scripts/fuzz.sh 3s
+
+clean:
+	rm -rf bin

@@ -1,0 +1,96 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// newFlagSet returns a flag set for c whose -h output shows the synopsis,
+// the flags and the example, and whose parse errors become usage errors.
+func newFlagSet(c *command, e *env) *flag.FlagSet {
+	fs := flag.NewFlagSet("chathook "+c.name, flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	fs.Usage = func() { printCommandUsage(fs.Output(), c, fs) }
+	return fs
+}
+
+func printCommandUsage(w io.Writer, c *command, fs *flag.FlagSet) {
+	fmt.Fprintf(w, "%s\n\nUsage: %s\n", c.summary, c.usage)
+	hasFlags := false
+	fs.VisitAll(func(*flag.Flag) { hasFlags = true })
+	if hasFlags {
+		fmt.Fprintf(w, "\nFlags:\n")
+		fs.PrintDefaults()
+	}
+	if c.example != "" {
+		fmt.Fprintf(w, "\nExample:\n%s\n", indent(strings.TrimSpace(c.example), "  "))
+	}
+}
+
+func indent(s, pad string) string {
+	return pad + strings.ReplaceAll(s, "\n", "\n"+pad)
+}
+
+// parseFlags parses args allowing flags after positional arguments
+// ("validate a.json --strict"), as users type them. "--" ends flags.
+// A parse error is returned as a usage error (exit 2); -h as flag.ErrHelp.
+func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if err == flag.ErrHelp {
+				return nil, err
+			}
+			return nil, &exitError{code: exitUsage} // flag already printed the error and usage
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			return positional, nil
+		}
+		// fs.Parse stops at the first non-flag; "--" is consumed by Parse,
+		// detect it by comparing with the input.
+		consumed := len(args) - len(rest)
+		if consumed > 0 && args[consumed-1] == "--" {
+			return append(positional, rest...), nil
+		}
+		positional = append(positional, rest[0])
+		args = rest[1:]
+	}
+}
+
+// stringList is a repeatable string flag (--event a --event b, or a,b).
+type stringList []string
+
+func (l *stringList) String() string { return strings.Join(*l, ",") }
+
+func (l *stringList) Set(v string) error {
+	for _, p := range strings.Split(v, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			*l = append(*l, p)
+		}
+	}
+	return nil
+}
+
+// secretFlag reads a flag value, falling back to an environment variable so
+// secrets stay out of shell history and CI logs.
+func secretFrom(flagValue, envName string, e *env) string {
+	if flagValue != "" {
+		return flagValue
+	}
+	return e.getenv(envName)
+}
+
+// redact shows at most the first 3 characters of a secret.
+func redact(s string) string {
+	switch {
+	case s == "":
+		return "(none)"
+	case len(s) <= 6:
+		return "***"
+	default:
+		return s[:3] + "***"
+	}
+}
