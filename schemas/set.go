@@ -1,0 +1,200 @@
+package schemas
+
+import (
+	"bytes"
+	"embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"path"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/santhosh-tekuri/jsonschema/v5"
+)
+
+// BaseURI prefixes every schema's $id: a file at chatwoot/objects/message.json
+// has $id BaseURI+"chatwoot/objects/message.json".
+const BaseURI = "https://chathook.dev/schemas/"
+
+//go:embed platforms/*.json chatwoot swiftsell
+var files embed.FS
+
+// Set is a compiled set of schemas for every platform. It is safe for
+// concurrent use.
+type Set struct {
+	platforms []*Platform          // sorted by name
+	byName    map[string]*Platform // names and aliases
+	paths     []string             // schema files, sorted
+	raw       map[string][]byte    // path -> file bytes
+}
+
+var (
+	defaultOnce sync.Once
+	defaultSet  *Set
+	defaultErr  error
+)
+
+// Default returns the embedded set, compiled once per process.
+func Default() (*Set, error) {
+	defaultOnce.Do(func() { defaultSet, defaultErr = Load() })
+	return defaultSet, defaultErr
+}
+
+// Load compiles the embedded schemas. Most callers want Default.
+func Load() (*Set, error) {
+	return load(files)
+}
+
+func load(fsys fs.FS) (*Set, error) {
+	s := &Set{byName: map[string]*Platform{}, raw: map[string][]byte{}}
+	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() || path.Ext(p) != ".json" || strings.HasPrefix(p, "platforms/") {
+			return nil
+		}
+		b, err := fs.ReadFile(fsys, p)
+		if err != nil {
+			return err
+		}
+		s.raw[p] = b
+		s.paths = append(s.paths, p)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("schemas: reading embedded files: %w", err)
+	}
+	sort.Strings(s.paths)
+
+	strict, err := s.newCompiler(false)
+	if err != nil {
+		return nil, err
+	}
+	lenient, err := s.newCompiler(true)
+	if err != nil {
+		return nil, err
+	}
+
+	defs, err := fs.Glob(fsys, "platforms/*.json")
+	if err != nil {
+		return nil, fmt.Errorf("schemas: %w", err)
+	}
+	for _, def := range defs {
+		b, err := fs.ReadFile(fsys, def)
+		if err != nil {
+			return nil, fmt.Errorf("schemas: %s: %w", def, err)
+		}
+		p, err := s.loadPlatform(def, b, strict, lenient)
+		if err != nil {
+			return nil, err
+		}
+		for _, n := range append([]string{p.Name}, p.Aliases...) {
+			if _, dup := s.byName[n]; dup {
+				return nil, fmt.Errorf("schemas: %s: platform name %q is used twice", def, n)
+			}
+			s.byName[n] = p
+		}
+		s.platforms = append(s.platforms, p)
+	}
+	sort.Slice(s.platforms, func(i, j int) bool { return s.platforms[i].Name < s.platforms[j].Name })
+	return s, nil
+}
+
+// newCompiler returns a hermetic compiler holding every schema file. With
+// lenient set, closed objects are opened (additionalProperties: false and
+// unevaluatedProperties: false are dropped), so that what remains are the
+// errors that are not drift.
+func (s *Set) newCompiler(lenient bool) (*jsonschema.Compiler, error) {
+	c := jsonschema.NewCompiler()
+	c.Draft = jsonschema.Draft2020
+	c.AssertFormat = true
+	c.LoadURL = func(u string) (io.ReadCloser, error) {
+		return nil, fmt.Errorf("schemas: %s is not embedded (compilation is hermetic)", u)
+	}
+	for _, p := range s.paths {
+		b := s.raw[p]
+		var doc map[string]any
+		if err := json.Unmarshal(b, &doc); err != nil {
+			return nil, fmt.Errorf("schemas: %s: %w", p, err)
+		}
+		id, _ := doc["$id"].(string)
+		if want := BaseURI + p; id != want {
+			return nil, fmt.Errorf("schemas: %s: $id is %q, want %q", p, id, want)
+		}
+		if lenient {
+			openObjects(doc)
+			var err error
+			if b, err = json.Marshal(doc); err != nil {
+				return nil, fmt.Errorf("schemas: %s: %w", p, err)
+			}
+		}
+		if err := c.AddResource(id, bytes.NewReader(b)); err != nil {
+			return nil, fmt.Errorf("schemas: %s: %w", p, err)
+		}
+	}
+	return c, nil
+}
+
+// openObjects removes every "additionalProperties": false and
+// "unevaluatedProperties": false from a decoded schema, in place.
+func openObjects(v any) {
+	switch v := v.(type) {
+	case map[string]any:
+		for _, k := range []string{"additionalProperties", "unevaluatedProperties"} {
+			if b, ok := v[k].(bool); ok && !b {
+				delete(v, k)
+			}
+		}
+		for _, child := range v {
+			openObjects(child)
+		}
+	case []any:
+		for _, child := range v {
+			openObjects(child)
+		}
+	}
+}
+
+// Platforms returns every platform, sorted by name.
+func (s *Set) Platforms() []*Platform { return append([]*Platform(nil), s.platforms...) }
+
+// Platform returns the platform called name or one of its aliases
+// (case-insensitive).
+func (s *Set) Platform(name string) (*Platform, error) {
+	if p, ok := s.byName[strings.ToLower(strings.TrimSpace(name))]; ok {
+		return p, nil
+	}
+	return nil, &UnknownError{What: "platform", Name: name, Valid: s.PlatformNames()}
+}
+
+// PlatformNames lists every accepted platform name, aliases included.
+func (s *Set) PlatformNames() []string {
+	var names []string
+	for n := range s.byName {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// UnknownError reports a name that is not one of the valid ones.
+type UnknownError struct {
+	What  string // "platform", "event", "schema"
+	Name  string
+	Valid []string
+}
+
+func (e *UnknownError) Error() string {
+	return fmt.Sprintf("schemas: unknown %s %q (valid: %s)", e.What, e.Name, strings.Join(e.Valid, ", "))
+}
+
+// ErrUnknown matches every *UnknownError with errors.Is.
+var ErrUnknown = errors.New("schemas: unknown name")
+
+// Is makes errors.Is(err, ErrUnknown) true.
+func (e *UnknownError) Is(target error) bool { return target == ErrUnknown }

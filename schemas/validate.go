@@ -1,0 +1,206 @@
+package schemas
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/santhosh-tekuri/jsonschema/v5"
+)
+
+// Options select how a body is validated. The zero value detects the
+// platform and accepts any of its events.
+type Options struct {
+	// Platform is a platform name or alias; "" detects it from the body.
+	Platform string
+	// Event, when set, requires every event in the body to be this one.
+	Event string
+}
+
+// Result is the outcome of validating one body.
+type Result struct {
+	Platform string    // canonical platform name; "" when it could not be told
+	Events   []string  // event names found in the body, in order ("message.form" for a Swiftsell message of kind form)
+	Errors   []Problem // contract violations
+	Drift    []Problem // keys the schema does not know, in closed objects (warnings)
+}
+
+// OK reports whether the body is valid: no errors, and, when strict, no
+// drift either.
+func (r *Result) OK(strict bool) bool {
+	return len(r.Errors) == 0 && (!strict || len(r.Drift) == 0)
+}
+
+// Validate checks one body. A body that is not JSON, or not a body of any
+// platform, is an invalid result, not a Go error; an error is returned only
+// for bad Options (unknown platform or event), and matches ErrUnknown.
+func (s *Set) Validate(body []byte, opt Options) (*Result, error) {
+	var p *Platform
+	if opt.Platform != "" {
+		var err error
+		if p, err = s.Platform(opt.Platform); err != nil {
+			return nil, err
+		}
+	}
+	if opt.Event != "" {
+		if err := s.checkEvent(p, opt.Event); err != nil {
+			return nil, err
+		}
+	}
+	res := &Result{}
+	v, perr := decode(body)
+	if perr != nil {
+		if p != nil {
+			res.Platform = p.Name
+		}
+		res.Errors = []Problem{*perr}
+		return res, nil
+	}
+	if p == nil {
+		if p = s.detect(v); p == nil {
+			res.Errors = []Problem{{Keyword: "platform", Message: s.detectMessage(v)}}
+			return res, nil
+		}
+	}
+	res.Platform = p.Name
+	refs := p.eventsOf(v)
+	for _, r := range refs {
+		name := r.name
+		if r.kind != "" {
+			name += "." + r.kind
+		}
+		res.Events = append(res.Events, name)
+	}
+	if err := p.strict.Validate(v); err != nil {
+		strictProblems := problems(err, v)
+		if lerr := p.lenient.Validate(v); lerr != nil {
+			res.Errors = problems(lerr, v)
+		}
+		for _, pr := range strictProblems {
+			if pr.Keyword == "additionalProperties" || pr.Keyword == "unevaluatedProperties" {
+				res.Drift = append(res.Drift, pr)
+			}
+		}
+		if len(res.Errors) == 0 && len(res.Drift) == 0 {
+			// Strict failed for a reason the lenient pass does not see
+			// (should not happen); never call such a body valid.
+			res.Errors = strictProblems
+		}
+	}
+	if opt.Event != "" {
+		for _, r := range refs {
+			if r.name != opt.Event && r.name+"."+r.kind != opt.Event {
+				res.Errors = append(res.Errors, Problem{
+					Pointer: r.pointer, Keyword: "event",
+					Message: fmt.Sprintf("expected event %q", opt.Event), Found: quote(r.name),
+				})
+			}
+		}
+	}
+	return res, nil
+}
+
+func (s *Set) checkEvent(p *Platform, event string) error {
+	var all []string
+	for _, q := range s.platforms {
+		if p != nil && q != p {
+			continue
+		}
+		if q.HasEvent(event) {
+			return nil
+		}
+		for ev, kinds := range q.Kinds {
+			for _, k := range kinds {
+				if event == ev+"."+k {
+					return nil
+				}
+			}
+		}
+		all = append(all, q.Events...)
+	}
+	return &UnknownError{What: "event", Name: event, Valid: all}
+}
+
+// detect returns the first platform whose detect rule matches v, else the
+// only platform whose detect key v has.
+func (s *Set) detect(v any) *Platform {
+	for _, p := range s.platforms {
+		if p.detect.Validate(v) == nil {
+			return p
+		}
+	}
+	obj, ok := v.(map[string]any)
+	if !ok {
+		return nil
+	}
+	var found *Platform
+	for _, p := range s.platforms {
+		if _, has := obj[p.def.DetectKey]; has && p.def.DetectKey != "" {
+			if found != nil {
+				return nil // ambiguous
+			}
+			found = p
+		}
+	}
+	return found
+}
+
+func (s *Set) detectMessage(v any) string {
+	var hints []string
+	for _, p := range s.platforms {
+		hints = append(hints, fmt.Sprintf("%s (%s)", p.def.DetectHint, p.Title))
+	}
+	return fmt.Sprintf("not a webhook body of any platform: expected %s; found %s",
+		strings.Join(hints, " or "), describe(v))
+}
+
+// decode parses one JSON document, with numbers kept exact.
+func decode(body []byte) (any, *Problem) {
+	if len(bytes.TrimSpace(body)) == 0 {
+		return nil, &Problem{Keyword: "json", Message: "empty body: expected a JSON object"}
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return nil, &Problem{Keyword: "json", Message: "not JSON: " + jsonErrorText(err, body)}
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, &Problem{Keyword: "json", Message: fmt.Sprintf("not JSON: unexpected data after the document at offset %d", dec.InputOffset())}
+	}
+	return v, nil
+}
+
+func jsonErrorText(err error, body []byte) string {
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		line, col := lineCol(body, se.Offset)
+		return fmt.Sprintf("%s at line %d, column %d", se.Error(), line, col)
+	}
+	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
+		return fmt.Sprintf("truncated document (%d bytes)", len(body))
+	}
+	return err.Error()
+}
+
+func lineCol(b []byte, off int64) (int, int) {
+	if off > int64(len(b)) {
+		off = int64(len(b))
+	}
+	line, col := 1, 1
+	for _, c := range b[:off] {
+		if c == '\n' {
+			line++
+			col = 1
+		} else {
+			col++
+		}
+	}
+	return line, col
+}
+
+// compile-time check that the library's error type is what we flatten.
+var _ error = (*jsonschema.ValidationError)(nil)
