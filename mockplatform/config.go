@@ -1,0 +1,289 @@
+package mockplatform
+
+import (
+	"crypto/tls"
+	"fmt"
+	"net/http"
+	"time"
+)
+
+// Platform names. Callers resolve rebrands (Bevatel, MessageHub, Voxsig,
+// ReplyCX) to these canonical names before building a Config.
+const (
+	PlatformChatwoot  = "chatwoot"
+	PlatformSwiftsell = "swiftsell"
+)
+
+// Chatwoot receiver kinds. They differ in when they were first signed and in
+// retries (reference/chatwoot.md §3).
+const (
+	ReceiverAccount  = "account"   // account webhook: no retry; signed since 4.11.2
+	ReceiverAPIInbox = "api_inbox" // API-inbox webhook_url: no retry; signed since 4.13.0
+	ReceiverAgentBot = "agent_bot" // agent bot outgoing_url: retried on 429/500; signed since 4.13.0
+)
+
+// Swiftsell token placements.
+const (
+	TokenInHeader = "header" // request header Config.TokenHeader
+	TokenInQuery  = "query"  // query parameter Config.TokenParam
+	TokenInBody   = "body"   // top-level member Config.TokenParam of the JSON body
+)
+
+// Defaults, as documented on the Config fields.
+const (
+	DefaultVersion         = "4.16"
+	DefaultTokenHeader     = "X-Swiftsell-Token"
+	DefaultTokenParam      = "token"
+	DefaultBatchSize       = 1
+	DefaultTimeout         = 5 * time.Second
+	DefaultMaxRedirects    = 10
+	DefaultRetryWait       = 3 * time.Second
+	DefaultMaxAttempts     = 3
+	DefaultMaxResponseBody = 40 << 20
+	DefaultCaptureBody     = 64 << 10
+	DefaultStaleAge        = 10 * time.Minute
+)
+
+// Config says which platform to imitate and how. Build it with [NewConfig]
+// and override fields; in a Config passed to [New] a zero value means the
+// documented default, so Config{} is also valid.
+//
+// A Config may be printed: its String method redacts Secret and Token.
+type Config struct {
+	// Platform is PlatformChatwoot (default) or PlatformSwiftsell.
+	Platform string
+
+	// Receiver is the Chatwoot receiver kind: ReceiverAccount (default),
+	// ReceiverAPIInbox or ReceiverAgentBot. Ignored for Swiftsell.
+	Receiver string
+
+	// Version is the Chatwoot version to imitate, "latest" (default, = 4.16)
+	// or "major[.minor[.patch]]" such as "4.14" or "4.11.2". It decides:
+	//   - signing: account webhooks sign since 4.11.2, API inbox and agent
+	//     bot since 4.13.0; older versions send no X-Chatwoot-Timestamp,
+	//     X-Chatwoot-Signature or X-Chatwoot-Delivery even with a Secret;
+	//   - User-Agent: "Ruby" since 4.14.0 (Net::HTTP via SafeFetch), before
+	//     that RestClient's "rest-client/2.1.0 (linux x86_64) ruby/3.3.3p89";
+	//   - redirects: followed since 4.14.0; RestClient did not follow them
+	//     for POST, so a 3xx is the final answer before 4.14;
+	//   - agent-bot retries on 429/500: since 4.11.2.
+	// Ignored for Swiftsell.
+	Version string
+
+	// Secret is the Chatwoot receiver's signing secret, an opaque string
+	// used as raw UTF-8 HMAC key. Empty: deliveries are unsigned.
+	Secret string
+
+	// Token is the Swiftsell token. Empty: no token is sent.
+	Token string
+
+	// TokenPlacement is where the token travels: TokenInHeader (default),
+	// TokenInQuery or TokenInBody. An assumption: Swiftsell does not say.
+	TokenPlacement string
+
+	// TokenHeader is the header for TokenInHeader. Default "X-Swiftsell-Token".
+	TokenHeader string
+
+	// TokenParam is the query parameter (TokenInQuery) or top-level body
+	// member (TokenInBody) holding the token. Default "token".
+	TokenParam string
+
+	// BatchSize is how many Swiftsell events DeliverBatch puts in one
+	// envelope. Default 1.
+	BatchSize int
+
+	// Timeout bounds each HTTP request, i.e. each hop of an attempt:
+	// connecting, sending, waiting for the response headers and reading the
+	// response body. Default 5s (Chatwoot's WEBHOOK_TIMEOUT).
+	Timeout time.Duration
+
+	// MaxRedirects is how many 3xx answers one attempt follows; one more is
+	// a CauseTooManyRedirects failure. Default 10; negative: never follow
+	// (a 3xx is the final status).
+	MaxRedirects int
+
+	// RetryWait is the pause between agent-bot attempts. Default 3s (set it
+	// small in tests). Negative: no pause.
+	RetryWait time.Duration
+
+	// MaxAttempts is the number of agent-bot attempts in total (the first
+	// one included). Default 3. Other receivers never retry.
+	MaxAttempts int
+
+	// MaxResponseBody is how many response-body bytes are read before the
+	// delivery fails with CauseBodyTooLarge, as Chatwoot's
+	// MAXIMUM_FILE_UPLOAD_SIZE. Default 40 MiB (40<<20 bytes).
+	MaxResponseBody int64
+
+	// CaptureBody is how many response-body bytes each Attempt keeps.
+	// Default 64 KiB; negative: keep none.
+	CaptureBody int
+
+	// StaleAge is how much older than now the StaleTimestamp fault makes
+	// the timestamp. Default 10 minutes.
+	StaleAge time.Duration
+
+	// Header holds extra headers sent with every request. They are set
+	// after the platform's own headers, so they replace a platform header
+	// of the same name.
+	Header http.Header
+
+	// TLSConfig is used for https targets, e.g. with RootCAs holding a test
+	// CA or InsecureSkipVerify. Nil: the system roots. Ignored when Client
+	// is set.
+	TLSConfig *tls.Config
+
+	// Now is the clock used for timestamps. Default time.Now.
+	Now func() time.Time
+
+	// Client overrides the HTTP client (tests only). New copies it and sets
+	// CheckRedirect to http.ErrUseLastResponse on the copy, because
+	// redirects are followed by this package; Client.Timeout, if set, also
+	// applies. Nil: New builds one keep-alive HTTP/1.1 client per Platform.
+	Client *http.Client
+}
+
+// NewConfig returns a Config holding every default: Chatwoot 4.16 account
+// webhook, unsigned, 5s timeout, 10 redirects, token in the header
+// X-Swiftsell-Token, batches of one event.
+func NewConfig() Config {
+	return Config{
+		Platform:        PlatformChatwoot,
+		Receiver:        ReceiverAccount,
+		Version:         "latest",
+		TokenPlacement:  TokenInHeader,
+		TokenHeader:     DefaultTokenHeader,
+		TokenParam:      DefaultTokenParam,
+		BatchSize:       DefaultBatchSize,
+		Timeout:         DefaultTimeout,
+		MaxRedirects:    DefaultMaxRedirects,
+		RetryWait:       DefaultRetryWait,
+		MaxAttempts:     DefaultMaxAttempts,
+		MaxResponseBody: DefaultMaxResponseBody,
+		CaptureBody:     DefaultCaptureBody,
+		StaleAge:        DefaultStaleAge,
+		Now:             time.Now,
+	}
+}
+
+// withDefaults returns c with zero values replaced by defaults.
+func (c Config) withDefaults() Config {
+	d := NewConfig()
+	if c.Platform == "" {
+		c.Platform = d.Platform
+	}
+	if c.Receiver == "" {
+		c.Receiver = d.Receiver
+	}
+	if c.Version == "" {
+		c.Version = d.Version
+	}
+	if c.TokenPlacement == "" {
+		c.TokenPlacement = d.TokenPlacement
+	}
+	if c.TokenHeader == "" {
+		c.TokenHeader = d.TokenHeader
+	}
+	if c.TokenParam == "" {
+		c.TokenParam = d.TokenParam
+	}
+	if c.BatchSize == 0 {
+		c.BatchSize = d.BatchSize
+	}
+	if c.Timeout == 0 {
+		c.Timeout = d.Timeout
+	}
+	if c.MaxRedirects == 0 {
+		c.MaxRedirects = d.MaxRedirects
+	}
+	if c.RetryWait == 0 {
+		c.RetryWait = d.RetryWait
+	}
+	if c.MaxAttempts == 0 {
+		c.MaxAttempts = d.MaxAttempts
+	}
+	if c.MaxResponseBody == 0 {
+		c.MaxResponseBody = d.MaxResponseBody
+	}
+	if c.CaptureBody == 0 {
+		c.CaptureBody = d.CaptureBody
+	}
+	if c.StaleAge == 0 {
+		c.StaleAge = d.StaleAge
+	}
+	if c.Now == nil {
+		c.Now = d.Now
+	}
+	return c
+}
+
+// validate reports the first invalid field of a defaulted Config.
+func (c Config) validate() error {
+	if _, ok := profiles[c.Platform]; !ok {
+		return fmt.Errorf("%w: unknown platform %q (want %q or %q)", ErrInvalidConfig, c.Platform, PlatformChatwoot, PlatformSwiftsell)
+	}
+	switch c.Receiver {
+	case ReceiverAccount, ReceiverAPIInbox, ReceiverAgentBot:
+	default:
+		return fmt.Errorf("%w: unknown receiver %q (want %q, %q or %q)", ErrInvalidConfig, c.Receiver, ReceiverAccount, ReceiverAPIInbox, ReceiverAgentBot)
+	}
+	if _, err := parseVersion(c.Version); err != nil {
+		return err
+	}
+	switch c.TokenPlacement {
+	case TokenInHeader, TokenInQuery, TokenInBody:
+	default:
+		return fmt.Errorf("%w: unknown token placement %q (want %q, %q or %q)", ErrInvalidConfig, c.TokenPlacement, TokenInHeader, TokenInQuery, TokenInBody)
+	}
+	switch {
+	case c.BatchSize < 0:
+		return fmt.Errorf("%w: batch size %d is negative", ErrInvalidConfig, c.BatchSize)
+	case c.Timeout < 0:
+		return fmt.Errorf("%w: timeout %s is negative", ErrInvalidConfig, c.Timeout)
+	case c.MaxAttempts < 0:
+		return fmt.Errorf("%w: max attempts %d is negative", ErrInvalidConfig, c.MaxAttempts)
+	case c.MaxResponseBody < 0:
+		return fmt.Errorf("%w: max response body %d is negative", ErrInvalidConfig, c.MaxResponseBody)
+	case c.StaleAge < 0:
+		return fmt.Errorf("%w: stale age %s is negative", ErrInvalidConfig, c.StaleAge)
+	}
+	if !validHeaderName(c.TokenHeader) {
+		return fmt.Errorf("%w: token header %q is not a valid header name", ErrInvalidConfig, c.TokenHeader)
+	}
+	return nil
+}
+
+func validHeaderName(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c <= ' ' || c >= 0x7f || c == ':' {
+			return false
+		}
+	}
+	return true
+}
+
+// String describes c with Secret and Token redacted.
+func (c Config) String() string {
+	return fmt.Sprintf("mockplatform.Config{Platform:%q Receiver:%q Version:%q Secret:%q Token:%q TokenPlacement:%q BatchSize:%d Timeout:%s MaxRedirects:%d RetryWait:%s MaxAttempts:%d}",
+		c.Platform, c.Receiver, c.Version, redact(c.Secret), redact(c.Token), c.TokenPlacement, c.BatchSize, c.Timeout, c.MaxRedirects, c.RetryWait, c.MaxAttempts)
+}
+
+// GoString is String, so %#v does not print secrets either.
+func (c Config) GoString() string { return c.String() }
+
+// redact keeps the first 3 characters of a secret: "abc***". Empty stays
+// empty; 3 characters or fewer become "***".
+func redact(s string) string {
+	if s == "" {
+		return ""
+	}
+	r := []rune(s)
+	if len(r) <= 3 {
+		return "***"
+	}
+	return string(r[:3]) + "***"
+}
