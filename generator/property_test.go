@@ -1,0 +1,108 @@
+package generator_test
+
+import (
+	"errors"
+	"flag"
+	"os"
+	"sync"
+	"testing"
+
+	"github.com/chathook/chathook/generator"
+	"github.com/chathook/chathook/schemas"
+)
+
+var long = flag.Bool("long", false, "run the long property test (also CHATHOOK_LONG=1)")
+
+var (
+	setOnce sync.Once
+	set     *schemas.Set
+	setErr  error
+)
+
+func schemaSet(t testing.TB) *schemas.Set {
+	t.Helper()
+	setOnce.Do(func() { set, setErr = schemas.Default() })
+	if setErr != nil {
+		t.Fatalf("schemas.Default: %v", setErr)
+	}
+	return set
+}
+
+type combo struct{ platform, event, kind string }
+
+func combos() []combo {
+	var out []combo
+	for _, p := range generator.Platforms() {
+		for _, e := range generator.Events(p) {
+			kinds := generator.Kinds(p, e)
+			if len(kinds) == 0 {
+				out = append(out, combo{p, e, ""})
+			}
+			for _, k := range kinds {
+				out = append(out, combo{p, e, k})
+			}
+		}
+	}
+	return out
+}
+
+// TestPayloadsValidate generates every platform × event × kind × profile ×
+// version over many seeds and validates each payload against the schemas.
+func TestPayloadsValidate(t *testing.T) {
+	s := schemaSet(t)
+	seeds := 8 // per combo and profile/version: 42 combos × 2 profiles × 3 versions × 8 ≈ 2,000 seeds
+	if *long || os.Getenv("CHATHOOK_LONG") == "1" {
+		seeds = 200
+	}
+	if testing.Short() {
+		seeds = 2
+	}
+	failures := 0
+	for _, profile := range generator.Profiles() {
+		for _, version := range generator.Versions() {
+			for ci, c := range combos() {
+				if c.platform == "swiftsell" && version != generator.VersionLatest {
+					continue // Swiftsell payloads do not depend on the version
+				}
+				for i := 0; i < seeds; i++ {
+					seed := int64(1 + ci*100003 + i*7919)
+					g, err := generator.New(seed, generator.WithProfile(profile), generator.WithVersion(version))
+					if err != nil {
+						t.Fatal(err)
+					}
+					// Several payloads per generator, so later (mutated)
+					// world states are covered too.
+					for n := 0; n < 3; n++ {
+						body, err := g.Payload(c.platform, c.event, c.kind)
+						if errors.Is(err, generator.ErrNotInVersion) {
+							break
+						}
+						if err != nil {
+							t.Fatalf("seed %d %s %s %s: %v", seed, c.platform, c.event, c.kind, err)
+						}
+						res, err := s.Validate(body, schemas.Options{Platform: c.platform})
+						if err != nil {
+							t.Fatalf("validate: %v", err)
+						}
+						if len(res.Errors) > 0 {
+							failures++
+							if failures <= 15 {
+								msg := ""
+								for j, p := range res.Errors {
+									if j == 3 {
+										break
+									}
+									msg += "\n    " + p.String()
+								}
+								t.Errorf("seed %d profile %s version %s: %s %s %s (payload %d) invalid:%s", seed, profile, version, c.platform, c.event, c.kind, n, msg)
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+	if failures > 15 {
+		t.Errorf("%d invalid payloads in all", failures)
+	}
+}
