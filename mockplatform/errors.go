@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/url"
 	"os"
+	"strings"
 	"syscall"
 )
 
@@ -111,6 +112,8 @@ func causeOf(err error, parent, hop context.Context) Cause {
 	case errors.As(err, &recErr), errors.As(err, &alertErr), errors.As(err, &verErr),
 		errors.As(err, &uaErr), errors.As(err, &ciErr), errors.As(err, &hostErr):
 		return CauseTLS
+	case strings.Contains(err.Error(), "server gave HTTP response to HTTPS client"):
+		return CauseTLS
 	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE),
 		errors.Is(err, syscall.ECONNABORTED), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
 		return CauseReset
@@ -133,17 +136,21 @@ func redactURLError(err error, param string) error {
 // redactQuery redacts the value of the query parameter param in raw.
 func redactQuery(raw, param string) string {
 	u, err := url.Parse(raw)
-	if err != nil || param == "" {
+	if err != nil || param == "" || u.RawQuery == "" {
 		return raw
 	}
-	q := u.Query()
-	vs, ok := q[param]
-	if !ok {
-		return raw
+	parts := strings.Split(u.RawQuery, "&")
+	for i, kv := range parts {
+		k, v, _ := strings.Cut(kv, "=")
+		if key, err := url.QueryUnescape(k); err != nil || key != param {
+			continue
+		}
+		if val, err := url.QueryUnescape(v); err == nil {
+			v = val
+		}
+		keep := strings.TrimSuffix(redact(v), "***") // the visible prefix
+		parts[i] = k + "=" + url.QueryEscape(keep) + "***"
 	}
-	for i, v := range vs {
-		vs[i] = redact(v)
-	}
-	u.RawQuery = q.Encode()
+	u.RawQuery = strings.Join(parts, "&")
 	return u.String()
 }
