@@ -39,9 +39,26 @@ const (
 	Version2 = "2"
 )
 
-// ErrUnknown is wrapped by every error about an unknown platform, event,
-// kind, profile, version or scenario.
-var ErrUnknown = errors.New("unknown name")
+// ErrUnknown is matched (errors.Is) by every error about an unknown
+// platform, event, kind, profile, version or scenario; see UnknownError.
+var ErrUnknown = errors.New("generator: unknown name")
+
+// UnknownError reports an unknown name and lists the valid ones.
+type UnknownError struct {
+	What  string // "platform", "event", "kind", "profile", "version", "scenario"
+	Name  string
+	Valid []string
+}
+
+func (e *UnknownError) Error() string {
+	if len(e.Valid) == 0 {
+		return fmt.Sprintf("generator: unknown %s %q", e.What, e.Name)
+	}
+	return fmt.Sprintf("generator: unknown %s %q (%ss: %s)", e.What, e.Name, e.What, strings.Join(e.Valid, ", "))
+}
+
+// Is makes errors.Is(err, ErrUnknown) true.
+func (e *UnknownError) Is(target error) bool { return target == ErrUnknown }
 
 // ErrNotInVersion is wrapped when the selected platform version never sends
 // the requested event (typing events in Chatwoot 2.x).
@@ -86,7 +103,7 @@ func WithProfile(p string) Option {
 				return nil
 			}
 		}
-		return fmt.Errorf("generator: %w profile %q (profiles: %s)", ErrUnknown, p, strings.Join(Profiles(), ", "))
+		return unknown("profile", p, Profiles())
 	}
 }
 
@@ -103,7 +120,7 @@ func WithVersion(v string) Option {
 				return nil
 			}
 		}
-		return fmt.Errorf("generator: %w version %q (versions: %s)", ErrUnknown, v, strings.Join(Versions(), ", "))
+		return unknown("version", v, Versions())
 	}
 }
 
@@ -229,7 +246,7 @@ func Kinds(platform, event string) []string {
 }
 
 func unknown(what, name string, valid []string) error {
-	return fmt.Errorf("generator: %w %s %q (%ss: %s)", ErrUnknown, what, name, what, strings.Join(valid, ", "))
+	return &UnknownError{What: what, Name: name, Valid: valid}
 }
 
 // Payload returns one payload's raw JSON bytes, ready to send, for an event
@@ -239,7 +256,7 @@ func (g *Generator) Payload(platform, event, kind string) ([]byte, error) {
 	switch platform {
 	case "chatwoot":
 		if kind != "" {
-			return nil, fmt.Errorf("generator: %w kind %q: chatwoot events have no kinds", ErrUnknown, kind)
+			return nil, unknown("kind", kind, nil)
 		}
 		return g.chatwoot(event)
 	case "swiftsell":
