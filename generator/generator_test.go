@@ -346,7 +346,7 @@ func TestSwiftsellCoherence(t *testing.T) {
 			}
 			if ev == "conversation_create" {
 				pl := e["event"].(map[string]any)["payload"].(map[string]any)
-				if num(pl["bot_id"]) != int64(c.BotID) || !strings.HasSuffix(fmt.Sprint(pl["variables"]), "") {
+				if num(pl["bot_id"]) != int64(c.BotID) {
 					t.Fatalf("seed %d: bot_id disagrees", seed)
 				}
 				if !strings.Contains(string(b), c.VisitorKey) {
