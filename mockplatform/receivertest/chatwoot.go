@@ -41,7 +41,7 @@ func (h *receiver) serveChatwoot(r *http.Request, body []byte) (any, error) {
 		h.seen.add(id)
 	}
 	if h.has(SlowAck) && chatwootEvents[event] == shapeMessage && !sleep(r.Context(), h.cfg.SlowDelay) {
-		return nil, nil
+		return nil, errGaveUp
 	}
 	return ack(false), nil
 }

@@ -85,6 +85,10 @@ type failure struct {
 
 func (f *failure) Error() string { return f.msg }
 
+// errGaveUp answers a request whose client went away while the slow-ack
+// variant stalled; nobody reads it.
+var errGaveUp = &failure{status: http.StatusServiceUnavailable, msg: "gave up: the request was canceled"}
+
 func fail(status int, format string, a ...any) *failure {
 	return &failure{status: status, msg: fmt.Sprintf(format, a...)}
 }
@@ -143,7 +147,6 @@ func (h *receiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		w.WriteHeader(http.StatusOK)
 		_, _ = w.Write(v)
-	case nil: // the client went away (slow-ack)
 	default:
 		writeJSON(w, http.StatusOK, v)
 	}

@@ -63,7 +63,7 @@ func (h *receiver) serveSwiftsell(r *http.Request, body []byte) (any, error) {
 	}
 	h.seen.add(key)
 	if h.has(SlowAck) && messages > 0 && !sleep(r.Context(), h.cfg.SlowDelay) {
-		return nil, nil
+		return nil, errGaveUp
 	}
 	return ack(false), nil
 }
