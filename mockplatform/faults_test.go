@@ -144,4 +144,3 @@ func TestParseFault(t *testing.T) {
 		t.Errorf("Faults() has %d faults; want 7", n)
 	}
 }
-
