@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -187,4 +188,12 @@ func firstEvent(m map[string]any) map[string]any { return m["events"].([]any)[0]
 
 func payloadOf(m map[string]any) map[string]any {
 	return firstEvent(m)["event"].(map[string]any)["payload"].(map[string]any)
+}
+
+// newServer serves h on 127.0.0.1:0 as NewServer does.
+func newServer(h http.Handler) *httptest.Server {
+	srv := httptest.NewUnstartedServer(h)
+	srv.Config.ErrorLog = log.New(io.Discard, "", 0)
+	srv.Start()
+	return srv
 }
