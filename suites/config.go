@@ -1,0 +1,205 @@
+package suites
+
+import (
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/chathook/chathook/generator"
+	"github.com/chathook/chathook/mockplatform"
+	"github.com/chathook/chathook/schemas"
+)
+
+// Labels of the requirement groups, for --label-filter.
+const (
+	LabelDelivery    = "delivery"
+	LabelRobustness  = "robustness"
+	LabelSignature   = "signature"
+	LabelToken       = "token"
+	LabelHandshake   = "handshake"
+	LabelIdempotency = "idempotency"
+	LabelOrdering    = "ordering"
+	LabelConcurrency = "concurrency"
+)
+
+// Labels lists every requirement label in report order.
+func Labels() []string {
+	return []string{LabelDelivery, LabelRobustness, LabelSignature, LabelToken, LabelHandshake,
+		LabelIdempotency, LabelOrdering, LabelConcurrency}
+}
+
+// Config describes the receiver under test and how to exercise it. Build it
+// with NewConfig, which sets the defaults, then set Target and Platform and
+// the capabilities your receiver claims (Secret, Token).
+type Config struct {
+	// Target is the receiver's URL (http or https). Required.
+	Target string
+	// Platform is the platform the receiver serves: a name or alias
+	// ("chatwoot", "bevatel", "swiftsell", "replycx", ...). Required.
+	Platform string
+	// Receiver is the Chatwoot receiver kind imitated: "account" (default),
+	// "api_inbox" or "agent_bot".
+	Receiver string
+	// Version is the Chatwoot version whose delivery is imitated ("latest"
+	// = 4.16). Versions older than 4.11.2 do not sign, so the signature
+	// specs skip.
+	Version string
+	// Secret is the signing secret the receiver verifies Chatwoot
+	// deliveries with. Empty: the receiver claims no signature check and
+	// the signature specs skip.
+	Secret string
+	// Tolerance is the timestamp age the receiver is expected to reject
+	// past (signature.stale sends a timestamp twice as old). Default 5 min.
+	Tolerance time.Duration
+	// Token is the Swiftsell token the receiver checks and echoes in the
+	// handshake. Empty: the token and handshake specs skip.
+	Token string
+	// TokenPlacement, TokenHeader and TokenParam say where the token
+	// travels; defaults as mockplatform.NewConfig (header X-Swiftsell-Token).
+	TokenPlacement, TokenHeader, TokenParam string
+	// Samples is how many seeded payloads each event gets in the delivery
+	// and robustness specs. Default 3.
+	Samples int
+	// Seed makes every payload reproducible. 0 draws one; the report and
+	// every failure message show it.
+	Seed int64
+	// Timeout is the platform's delivery timeout: a delivery not answered
+	// within it fails. Default 5s, as Chatwoot.
+	Timeout time.Duration
+	// Concurrency is how many deliveries the concurrency spec sends at
+	// once. Default 16.
+	Concurrency int
+	// BatchSize is how many events the Swiftsell batch spec puts in one
+	// envelope. Default 5.
+	BatchSize int
+	// Versions are the older Chatwoot payload shapes robustness.versions
+	// sends. Default: every version the generator knows.
+	Versions []string
+	// TLSConfig is used for https targets (a private CA, or
+	// InsecureSkipVerify). Nil: system roots.
+	TLSConfig *tls.Config
+	// Header holds extra headers for every request (e.g. an auth header a
+	// gateway in front of the receiver wants).
+	Header http.Header
+	// Command is how reproduction commands start. Default "chathook".
+	Command string
+}
+
+// NewConfig returns a Config with every default set.
+func NewConfig() Config {
+	mc := mockplatform.NewConfig()
+	return Config{
+		Receiver:       mc.Receiver,
+		Version:        "latest",
+		Tolerance:      5 * time.Minute,
+		TokenPlacement: mc.TokenPlacement,
+		TokenHeader:    mc.TokenHeader,
+		TokenParam:     mc.TokenParam,
+		Samples:        3,
+		Timeout:        mc.Timeout,
+		Concurrency:    16,
+		BatchSize:      5,
+		Versions:       olderVersions(),
+		Command:        "chathook",
+	}
+}
+
+// ErrConfig matches every configuration error of Validate.
+var ErrConfig = errors.New("suites: invalid config")
+
+// Validate reports the first problem with c, or nil. It resolves a platform
+// alias to its canonical name.
+func (c *Config) Validate() error {
+	bad := func(format string, a ...any) error {
+		return fmt.Errorf("%w: %s", ErrConfig, fmt.Sprintf(format, a...))
+	}
+	u, err := url.Parse(c.Target)
+	if c.Target == "" {
+		return bad("Target is empty: set the receiver's URL")
+	}
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return bad("Target %q is not an http(s) URL", c.Target)
+	}
+	set, err := schemas.Default()
+	if err != nil {
+		return err
+	}
+	p, err := set.Platform(c.Platform)
+	if err != nil {
+		return bad("Platform %q is not a platform (valid: %s)", c.Platform, strings.Join(set.PlatformNames(), ", "))
+	}
+	c.Platform = p.Name
+	switch {
+	case c.Samples < 1:
+		return bad("Samples is %d; want at least 1", c.Samples)
+	case c.Timeout <= 0:
+		return bad("Timeout is %v; want > 0", c.Timeout)
+	case c.Concurrency < 1:
+		return bad("Concurrency is %d; want at least 1", c.Concurrency)
+	case c.BatchSize < 2:
+		return bad("BatchSize is %d; want at least 2", c.BatchSize)
+	case c.Tolerance <= 0:
+		return bad("Tolerance is %v; want > 0", c.Tolerance)
+	}
+	for _, v := range c.Versions {
+		if !contains(generator.Versions(), v) {
+			return bad("Versions: unknown version %q (valid: %s)", v, strings.Join(generator.Versions(), ", "))
+		}
+	}
+	if c.Command == "" {
+		c.Command = "chathook"
+	}
+	// Let mockplatform check receiver, version and token placement.
+	if _, err := c.platformConfig(); err != nil {
+		return bad("%v", err)
+	}
+	return nil
+}
+
+// platformConfig is the mock platform configuration the specs deliver with.
+func (c *Config) platformConfig() (mockplatform.Config, error) {
+	mc := mockplatform.NewConfig()
+	mc.Platform = c.Platform
+	mc.Receiver = c.Receiver
+	mc.Version = c.Version
+	mc.Secret = c.Secret
+	mc.Token = c.Token
+	mc.TokenPlacement = c.TokenPlacement
+	mc.TokenHeader = c.TokenHeader
+	mc.TokenParam = c.TokenParam
+	mc.Timeout = c.Timeout
+	mc.StaleAge = 2 * c.Tolerance
+	mc.TLSConfig = c.TLSConfig
+	mc.Header = c.Header
+	mc.RetryWait = 50 * time.Millisecond
+	p, err := mockplatform.New(mc)
+	if err != nil {
+		return mc, err
+	}
+	p.Close()
+	return mc, nil
+}
+
+// olderVersions are the generator's Chatwoot versions other than latest.
+func olderVersions() []string {
+	var out []string
+	for _, v := range generator.Versions() {
+		if v != generator.VersionLatest {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

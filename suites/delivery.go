@@ -1,0 +1,47 @@
+package suites
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/onsi/ginkgo/v2"
+
+	"github.com/chathook/chathook/generator"
+)
+
+// delivery: every event the platform sends is acknowledged.
+var _ = describe(LabelDelivery, 10, func(sc *specContext) {
+	for _, ec := range sc.cases {
+		ec := ec
+		sc.it("delivery."+ec.String(), fmt.Sprintf("%s deliveries are %s", ec, wantAck), func(ctx ginkgo.SpecContext) {
+			var payloads []*sent
+			for i := 0; i < sc.run.Samples; i++ {
+				seed := sc.sampleSeed("delivery", ec, i)
+				payloads = append(payloads, sc.generate(ec.event, ec.kind, generator.ProfileRealistic, generator.VersionLatest, seed))
+			}
+			sc.expectAll(ctx, fmt.Sprintf("a %s delivery must be %s", ec, wantAck), acked, payloads...)
+		})
+	}
+
+	sc.it("delivery.batch", "Swiftsell envelopes holding several events are "+wantAck, func(ctx ginkgo.SpecContext) {
+		if sc.run.Platform != "swiftsell" {
+			ginkgo.Skip("only Swiftsell batches events")
+		}
+		var events []string
+		var labels []string
+		for i := 0; i < sc.run.BatchSize; i++ {
+			ec := sc.cases[(i*7)%len(sc.cases)]
+			s := sc.generate(ec.event, ec.kind, generator.ProfileRealistic, "", sc.sampleSeed("batch", ec, i))
+			n, err := parseNode(s.body)
+			if err != nil || n.find("/events/0") == nil {
+				ginkgo.Fail(fmt.Sprintf("harness: generated %s is not an envelope: %v", ec, err))
+			}
+			events = append(events, string(n.find("/events/0").bytes()))
+			labels = append(labels, ec.String())
+		}
+		s := &sent{event: "batch", body: []byte(`{"events":[` + strings.Join(events, ",") + `]}`),
+			edit: fmt.Sprintf("%d events in one envelope: %s", len(events), strings.Join(labels, ", "))}
+		sc.mustBeValid(s)
+		sc.expectAll(ctx, "an envelope of several events must be "+wantAck+"; each event in it must be handled", acked, s)
+	})
+})

@@ -1,0 +1,43 @@
+package suites
+
+import (
+	"fmt"
+
+	"github.com/onsi/ginkgo/v2"
+
+	"github.com/chathook/chathook/generator"
+)
+
+// ordering: the platform gives no ordering guarantee (Chatwoot's jobs race:
+// message_created may arrive before conversation_created), so events of one
+// conversation arriving out of order must all be acknowledged.
+var _ = describe(LabelOrdering, 60, func(sc *specContext) {
+	sc.it("ordering", "events of one conversation delivered out of order are all "+wantAck, func(ctx ginkgo.SpecContext) {
+		name := "widget-conversation"
+		if sc.run.Platform == "swiftsell" {
+			name = "swiftsell-chat"
+		}
+		seed := sc.sampleSeed("ordering")
+		g, err := generator.New(seed)
+		if err != nil {
+			ginkgo.Fail("harness: generator: " + err.Error())
+		}
+		steps, err := g.Scenario(name)
+		if err != nil {
+			ginkgo.Fail("harness: scenario: " + err.Error())
+		}
+		var payloads []*sent
+		for i := len(steps) - 1; i >= 0; i-- {
+			st := steps[i]
+			if st.Duplicate {
+				continue
+			}
+			payloads = append(payloads, &sent{event: st.Event, kind: st.Kind, body: st.Body,
+				edit: fmt.Sprintf("step %d of %d of scenario %q (seed %d), delivered in reverse order", i+1, len(steps), name, seed)})
+		}
+		if len(payloads) < 2 {
+			ginkgo.Fail("harness: scenario has fewer than 2 events")
+		}
+		sc.expectAll(ctx, "each event of a conversation delivered out of order must be "+wantAck, acked, payloads...)
+	})
+})

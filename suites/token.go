@@ -1,0 +1,84 @@
+package suites
+
+import (
+	"fmt"
+
+	"github.com/onsi/ginkgo/v2"
+
+	"github.com/chathook/chathook/generator"
+	"github.com/chathook/chathook/mockplatform"
+)
+
+// token and handshake: a Swiftsell receiver with a token accepts deliveries
+// carrying it, rejects those without it, and echoes it in the handshake.
+var _ = describe(LabelToken, 40, func(sc *specContext) {
+	withToken := func(tag string) *sent {
+		ginkgo.GinkgoHelper()
+		if sc.run.Platform != "swiftsell" {
+			ginkgo.Skip("the token is a Swiftsell feature (Chatwoot signs its deliveries)")
+		}
+		if sc.run.Token == "" {
+			ginkgo.Skip("no token configured: the receiver does not claim to check one (set --token or CHATHOOK_TOKEN)")
+		}
+		return sc.generate("note", "", generator.ProfileRealistic, "", sc.sampleSeed("token", tag))
+	}
+	sc.it("token.valid", "a delivery carrying the token is "+wantAck, func(ctx ginkgo.SpecContext) {
+		s := withToken("valid")
+		sc.check(s, sc.deliver(ctx, s), fmt.Sprintf("a delivery with the configured token (in the %s) must be %s", sc.tokenWhere(), wantAck), acked)
+	})
+	sc.it("token.missing", "a delivery without the token is "+wantReject, func(ctx ginkgo.SpecContext) {
+		s := withToken("missing")
+		s.fault = mockplatform.MissingToken
+		sc.check(s, sc.deliver(ctx, s), fmt.Sprintf("a delivery without the token (no %s) must be %s", sc.tokenWhere(), wantReject), rejected)
+	})
+	sc.it("token.wrong", "a delivery carrying another token is "+wantReject, func(ctx ginkgo.SpecContext) {
+		s := withToken("wrong")
+		s.fault = mockplatform.WrongToken
+		sc.check(s, sc.deliver(ctx, s), fmt.Sprintf("a delivery with a wrong token (in the %s) must be %s", sc.tokenWhere(), wantReject), rejected)
+	})
+})
+
+var _ = describe(LabelHandshake, 45, func(sc *specContext) {
+	sc.it("handshake", "the token handshake is answered 200 with the token echoed", func(ctx ginkgo.SpecContext) {
+		if sc.run.Platform != "swiftsell" {
+			ginkgo.Skip("the handshake is a Swiftsell feature")
+		}
+		if sc.run.Token == "" {
+			ginkgo.Skip("no token configured: the handshake needs one (set --token or CHATHOOK_TOKEN)")
+		}
+		h, err := sc.platform.Handshake(ctx, sc.run.Target)
+		if err != nil {
+			ginkgo.Fail("harness: handshake: " + err.Error())
+		}
+		if h.Passed {
+			ginkgo.AddReportEntry("handshake form", h.Form)
+			return
+		}
+		got := fmt.Sprintf("%d: %s", h.Status, snippet(h.Body, 120))
+		if h.Err != nil {
+			got = fmt.Sprintf("no answer: %v", h.Err)
+		}
+		ginkgo.Fail(fmt.Sprintf("requirement [handshake]: on saving the webhook Swiftsell POSTs {\"token\":\"<token>\"} and expects 200 with the same token back "+
+			"(raw, a JSON string, or a JSON object member)\nsent:      POST %s  {\"%s\":\"%s\"} (token also in the %s)\ngot:       %s (%s)\nreproduce: CHATHOOK_TOKEN=... %s handshake --target %s",
+			sc.run.Target, sc.run.TokenParam, redact(sc.run.Token), sc.tokenWhere(), got, h.Reason, sc.run.Command, sc.run.Target))
+	})
+})
+
+// redact shows at most the first 3 characters of a secret.
+func redact(s string) string {
+	if len(s) <= 6 {
+		return "***"
+	}
+	return s[:3] + "***"
+}
+
+// tokenWhere says where the token travels, for messages.
+func (sc *specContext) tokenWhere() string {
+	switch sc.run.TokenPlacement {
+	case mockplatform.TokenInQuery:
+		return "query parameter " + sc.run.TokenParam
+	case mockplatform.TokenInBody:
+		return "body member " + sc.run.TokenParam
+	}
+	return "header " + sc.run.TokenHeader
+}
