@@ -176,8 +176,10 @@ func (sc *specContext) deliver(ctx context.Context, s *sent) *mockplatform.Deliv
 }
 
 // outcome classes a delivery by what the receiver did.
-func acked(d *mockplatform.Delivery) bool    { return d.OK() }
-func rejected(d *mockplatform.Delivery) bool { return d.Err == nil && d.Status >= 400 && d.Status <= 499 }
+func acked(d *mockplatform.Delivery) bool { return d.OK() }
+func rejected(d *mockplatform.Delivery) bool {
+	return d.Err == nil && d.Status >= 400 && d.Status <= 499
+}
 func answeredBelow500(d *mockplatform.Delivery) bool {
 	return d.Err == nil && d.Status > 0 && d.Status < 500
 }

@@ -13,7 +13,7 @@ import (
 // bytes, so editing one member leaves every other byte as the platform wrote
 // it (escapes included).
 type node struct {
-	raw   []byte  // scalars: the exact bytes
+	raw   []byte // scalars: the exact bytes
 	keys  []string
 	vals  []*node // object members, parallel to keys
 	items []*node // array items
