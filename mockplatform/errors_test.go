@@ -79,14 +79,15 @@ func TestDeliverFailureCauses(t *testing.T) {
 	pool := x509.NewCertPool()
 	pool.AddCert(tlsSrv.Certificate())
 
+	short := func(c *mockplatform.Config) { c.Timeout = 150 * time.Millisecond }
 	tests := []struct {
 		name   string
 		target string
 		mod    func(*mockplatform.Config)
 		want   mockplatform.Cause // "" = success
 	}{
-		{"timeout waiting for headers", hangHeaders.URL, nil, mockplatform.CauseTimeout},
-		{"timeout mid-body", hangBody.URL, nil, mockplatform.CauseTimeout},
+		{"timeout waiting for headers", hangHeaders.URL, short, mockplatform.CauseTimeout},
+		{"timeout mid-body", hangBody.URL, short, mockplatform.CauseTimeout},
 		{"refused", "http://" + closedPort(t) + "/hook", nil, mockplatform.CauseRefused},
 		{"reset (linger 0)", resetLinger.URL, nil, mockplatform.CauseReset},
 		{"closed mid-body", closeEarly.URL, nil, mockplatform.CauseReset},
@@ -101,7 +102,6 @@ func TestDeliverFailureCauses(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			cfg := testConfig()
-			cfg.Timeout = 150 * time.Millisecond
 			if tt.mod != nil {
 				tt.mod(&cfg)
 			}

@@ -145,7 +145,7 @@ func TestDeliverRedirectTimeoutPerHop(t *testing.T) {
 	t.Cleanup(srv.Close)
 	t.Cleanup(func() { close(release) })
 	cfg := testConfig()
-	cfg.Timeout = 100 * time.Millisecond
+	cfg.Timeout = 500 * time.Millisecond
 	d := deliver(t, newPlatform(t, cfg), srv.URL+"/start", chatBody)
 	if mockplatform.CauseOf(d.Err) != mockplatform.CauseTimeout || len(d.Last().Hops) != 1 {
 		t.Errorf("Err = %v, hops = %d; want timeout after 1 hop", d.Err, len(d.Last().Hops))
