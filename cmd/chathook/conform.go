@@ -1,0 +1,295 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/hex"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/onsi/ginkgo/v2"
+
+	"github.com/chathook/chathook/generator"
+	"github.com/chathook/chathook/mockplatform"
+	"github.com/chathook/chathook/mockplatform/receivertest"
+	"github.com/chathook/chathook/suites"
+)
+
+func init() {
+	c := &command{
+		name:    "conform",
+		summary: "run the conformance suite against a webhook receiver",
+		usage:   "chathook conform --target URL|builtin[:VARIANT] --platform P [flags] [--ginkgo.* flags]",
+		example: `chathook conform --target builtin                       # the built-in correct Chatwoot receiver
+chathook conform --target builtin:body-only-hmac        # a broken one: see which requirements fail
+CHATHOOK_SECRET=s3cret chathook conform --target http://127.0.0.1:8080/webhooks/chatwoot --platform chatwoot \
+    --junit conform.xml --json conform.json --markdown "$GITHUB_STEP_SUMMARY"
+CHATHOOK_TOKEN=t0k chathook conform --target https://bot.example.test/hook --platform replycx --label-filter '!concurrency'`,
+	}
+	c.run = func(ctx context.Context, e *env, args []string) error { return runConform(ctx, c, e, args) }
+	register(c)
+}
+
+type conformFlags struct {
+	target, platform, secret, token, placement, receiver, version string
+	labelFilter, junit, jsonOut, markdown, caCert                 string
+	samples, concurrency                                          int
+	seed                                                          int64
+	timeout                                                       time.Duration
+	insecure                                                      bool
+	headers                                                       stringList
+}
+
+func runConform(ctx context.Context, c *command, e *env, args []string) error {
+	def := suites.NewConfig()
+	var f conformFlags
+	fs := newFlagSet(c, e)
+	fs.StringVar(&f.target, "target", "", "the receiver's `URL`, or builtin[:VARIANT] for a reference receiver run in-process")
+	fs.StringVar(&f.platform, "platform", "", "the receiver's `platform` (name or alias); default chatwoot for builtin targets")
+	fs.StringVar(&f.secret, "secret", "", "Chatwoot signing `secret` the receiver verifies (or CHATHOOK_SECRET); none: signature specs skip")
+	fs.StringVar(&f.token, "token", "", "Swiftsell `token` the receiver checks (or CHATHOOK_TOKEN); none: token and handshake specs skip")
+	fs.StringVar(&f.placement, "token-placement", def.TokenPlacement, "where the Swiftsell token travels: header (X-Swiftsell-Token), query or body (an assumption: Swiftsell does not say)")
+	fs.StringVar(&f.receiver, "receiver", def.Receiver, "Chatwoot receiver `kind` imitated: account, api_inbox or agent_bot")
+	fs.StringVar(&f.version, "version", def.Version, "Chatwoot `version` whose delivery is imitated (before 4.11.2 nothing is signed)")
+	fs.IntVar(&f.samples, "samples", def.Samples, "seeded payloads per event")
+	fs.Int64Var(&f.seed, "seed", 0, "`seed` for every payload; 0 draws one (printed)")
+	fs.DurationVar(&f.timeout, "timeout", def.Timeout, "the platform's delivery `timeout`")
+	fs.IntVar(&f.concurrency, "concurrency", def.Concurrency, "deliveries sent at once by the concurrency spec")
+	fs.StringVar(&f.labelFilter, "label-filter", "", "run only requirements matching this Ginkgo label `expression`, e.g. 'delivery || signature' or '!concurrency'")
+	fs.StringVar(&f.junit, "junit", "", "write a JUnit XML report to `FILE`")
+	fs.StringVar(&f.jsonOut, "json", "", "write the JSON summary (per requirement) to `FILE`")
+	fs.StringVar(&f.markdown, "markdown", "", "write a Markdown summary to `FILE` (e.g. $GITHUB_STEP_SUMMARY)")
+	fs.BoolVar(&f.insecure, "insecure", false, "do not verify the target's TLS certificate")
+	fs.StringVar(&f.caCert, "ca-cert", "", "trust this PEM `file`'s CA for an https target")
+	fs.Var(&f.headers, "header", "extra request header 'K: V' (repeatable)")
+	// Ginkgo's own flags (--ginkgo.v, --ginkgo.focus, ...) live on the
+	// global flag set; accept them here too, without listing them in -h.
+	own := map[string]bool{}
+	fs.VisitAll(func(fl *flag.Flag) { own[fl.Name] = true })
+	flag.CommandLine.VisitAll(func(fl *flag.Flag) {
+		if strings.HasPrefix(fl.Name, "ginkgo.") {
+			fs.Var(fl.Value, fl.Name, fl.Usage)
+		}
+	})
+	fs.Usage = func() {
+		w := fs.Output()
+		fmt.Fprintf(w, "%s\n\nUsage: %s\n\nFlags:\n", c.summary, c.usage)
+		ownOnly := flag.NewFlagSet("", flag.ContinueOnError)
+		ownOnly.SetOutput(w)
+		fs.VisitAll(func(fl *flag.Flag) {
+			if own[fl.Name] {
+				ownOnly.Var(fl.Value, fl.Name, fl.Usage)
+			}
+		})
+		ownOnly.PrintDefaults()
+		fmt.Fprintf(w, "  --ginkgo.*\n    \tGinkgo's flags are accepted too (--ginkgo.v, --ginkgo.focus, --ginkgo.json-report, ...)\n")
+		fmt.Fprintf(w, "\nTargets named builtin run chathook's reference receivers in-process (variants: chathook receiver --list).\n")
+		fmt.Fprintf(w, "List the requirements without running them: --ginkgo.dry-run --ginkgo.v\n")
+		fmt.Fprintf(w, "Exit codes: 0 conformant, 1 a requirement failed, 2 usage error, 3 target unreachable.\n")
+		fmt.Fprintf(w, "\nExample:\n%s\n", indent(strings.TrimSpace(c.example), "  "))
+	}
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return usageErrorf("unexpected argument %q (flags only)", pos[0])
+	}
+
+	cfg := suites.NewConfig()
+	cfg.Secret = secretFrom(f.secret, "CHATHOOK_SECRET", e)
+	cfg.Token = secretFrom(f.token, "CHATHOOK_TOKEN", e)
+	cfg.TokenPlacement, cfg.Receiver, cfg.Version = f.placement, f.receiver, f.version
+	cfg.Samples, cfg.Seed, cfg.Timeout, cfg.Concurrency = f.samples, f.seed, f.timeout, f.concurrency
+	if cfg.Header, err = parseHeaders(f.headers); err != nil {
+		return err
+	}
+	if cfg.TLSConfig, err = clientTLS(f.insecure, f.caCert); err != nil {
+		return err
+	}
+	if f.target == "" {
+		return usageErrorf("--target is required (a receiver URL, or builtin)")
+	}
+
+	// builtin[:variant]: a reference receiver on a loopback port.
+	if variant, ok := strings.CutPrefix(f.target, "builtin"); ok && (variant == "" || variant[0] == ':') {
+		variant = strings.TrimPrefix(variant, ":")
+		if f.platform == "" {
+			f.platform = "chatwoot"
+		}
+		set, err := loadSchemas()
+		if err != nil {
+			return err
+		}
+		p, err := resolvePlatform(set, f.platform)
+		if err != nil {
+			return err
+		}
+		// The built-in receiver claims every capability, so every
+		// requirement runs: give it a secret and a token if none was set.
+		if cfg.Secret == "" {
+			cfg.Secret = "builtin-" + randomHex(12)
+		}
+		if cfg.Token == "" {
+			cfg.Token = "builtin-" + randomHex(12)
+		}
+		srv, err := receivertest.NewServer(receivertest.Config{
+			Platform: p.Name, Variant: variant, Secret: cfg.Secret, Token: cfg.Token,
+			TokenPlacement: cfg.TokenPlacement, Tolerance: cfg.Tolerance, SlowDelay: 2 * cfg.Timeout,
+		})
+		if err != nil {
+			return usageErrorf("--target %s: %v", f.target, err)
+		}
+		defer srv.Close()
+		if variant == "" {
+			variant = "correct"
+		}
+		f.target = srv.URL + "/webhooks/" + p.Name
+		fmt.Fprintf(e.stderr, "builtin receiver: %s/%s at %s\n", p.Name, variant, f.target)
+	}
+	if f.platform == "" {
+		return usageErrorf("--platform is required (chatwoot, swiftsell or an alias)")
+	}
+	cfg.Target, cfg.Platform = f.target, f.platform
+	if err := cfg.Validate(); err != nil {
+		return usageErrorf("%v", strings.TrimPrefix(err.Error(), suites.ErrConfig.Error()+": "))
+	}
+	if err := smokeCheck(ctx, cfg); err != nil {
+		return err
+	}
+
+	suiteCfg, repCfg := ginkgo.GinkgoConfiguration()
+	if f.labelFilter != "" {
+		suiteCfg.LabelFilter = f.labelFilter
+	}
+	if f.junit != "" {
+		repCfg.JUnitReport = f.junit
+	}
+	if os.Getenv("NO_COLOR") != "" || !isTerminal(os.Stdout) {
+		repCfg.NoColor = true
+	}
+	repCfg.SilenceSkips = !repCfg.Verbose && !repCfg.VeryVerbose
+	sum := suites.Run(&fakeT{}, cfg, suites.RunOptions{Suite: suiteCfg, Reporter: repCfg})
+
+	fmt.Fprintln(e.stdout)
+	if err := sum.WriteText(e.stdout); err != nil {
+		return err
+	}
+	if err := writeReport(f.jsonOut, sum.WriteJSON); err != nil {
+		return err
+	}
+	if err := writeReport(f.markdown, sum.WriteMarkdown); err != nil {
+		return err
+	}
+	if len(sum.Specs) == 0 {
+		return withCode(exitUnreachable, fmt.Errorf("no requirement ran (check --label-filter %q)", f.labelFilter))
+	}
+	if !sum.Passed {
+		return failed()
+	}
+	return nil
+}
+
+// smokeCheck sends one valid delivery so that an unreachable target exits
+// 3 at once with the cause, instead of failing every requirement.
+func smokeCheck(ctx context.Context, cfg suites.Config) error {
+	mc := mockplatform.NewConfig()
+	mc.Platform, mc.Receiver, mc.Version = cfg.Platform, cfg.Receiver, cfg.Version
+	mc.Secret, mc.Token, mc.TokenPlacement = cfg.Secret, cfg.Token, cfg.TokenPlacement
+	mc.Timeout, mc.TLSConfig, mc.Header = cfg.Timeout, cfg.TLSConfig, cfg.Header
+	p, err := mockplatform.New(mc)
+	if err != nil {
+		return usageErrorf("%v", err)
+	}
+	defer p.Close()
+	g, err := generator.New(1)
+	if err != nil {
+		return withCode(exitUnreachable, err)
+	}
+	event := "conversation_created"
+	if cfg.Platform == "swiftsell" {
+		event = "conversation_create"
+	}
+	body, err := g.Payload(cfg.Platform, event, "")
+	if err != nil {
+		return withCode(exitUnreachable, err)
+	}
+	d, err := p.Deliver(ctx, cfg.Target, body)
+	if err != nil {
+		return usageErrorf("%v", err)
+	}
+	if d.Err != nil {
+		return unreachableErrorf("cannot reach %s: %v (%s)", cfg.Target, d.Err, mockplatform.CauseOf(d.Err))
+	}
+	return nil
+}
+
+// fakeT collects Ginkgo's verdict for a run outside go test.
+type fakeT struct{ failed bool }
+
+func (t *fakeT) Fail() { t.failed = true }
+
+func writeReport(path string, write func(io.Writer) error) error {
+	if path == "" {
+		return nil
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return usageErrorf("cannot write report: %v", unwrapPathError(err))
+	}
+	if err := write(f); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+func parseHeaders(list []string) (http.Header, error) {
+	h := http.Header{}
+	for _, kv := range list {
+		k, v, ok := strings.Cut(kv, ":")
+		if !ok || strings.TrimSpace(k) == "" {
+			return nil, usageErrorf("--header %q: want 'Name: value'", kv)
+		}
+		h.Add(strings.TrimSpace(k), strings.TrimSpace(v))
+	}
+	return h, nil
+}
+
+// clientTLS builds the TLS settings for https targets.
+func clientTLS(insecure bool, caFile string) (*tls.Config, error) {
+	if !insecure && caFile == "" {
+		return nil, nil
+	}
+	tc := &tls.Config{InsecureSkipVerify: insecure} // #nosec G402 -- the user asked for it with --insecure
+	if caFile != "" {
+		pem, err := os.ReadFile(caFile)
+		if err != nil {
+			return nil, usageErrorf("--ca-cert: %v", unwrapPathError(err))
+		}
+		pool := x509.NewCertPool()
+		if !pool.AppendCertsFromPEM(pem) {
+			return nil, usageErrorf("--ca-cert %s: no PEM certificate in it", caFile)
+		}
+		tc.RootCAs = pool
+	}
+	return tc, nil
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+func isTerminal(f *os.File) bool {
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
