@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"sync"
 	"time"
 )
 
@@ -223,7 +224,9 @@ func (p *Platform) send(ctx context.Context, pl *plan, u *url.URL, h http.Header
 func (p *Platform) readBody(r io.Reader, at *Attempt) error {
 	keep := max(p.cfg.CaptureBody, 0)
 	cw := &capWriter{keep: keep}
-	n, err := io.Copy(cw, io.LimitReader(r, p.cfg.MaxResponseBody+1))
+	buf := copyBufs.Get().(*[]byte)
+	n, err := io.CopyBuffer(cw, io.LimitReader(r, p.cfg.MaxResponseBody+1), *buf)
+	copyBufs.Put(buf)
 	at.Body, at.BodySize = cw.buf, n
 	at.Truncated = int64(len(cw.buf)) < n
 	if err != nil {
@@ -234,6 +237,9 @@ func (p *Platform) readBody(r io.Reader, at *Attempt) error {
 	}
 	return nil
 }
+
+// copyBufs recycles the buffers that read response bodies.
+var copyBufs = sync.Pool{New: func() any { b := make([]byte, 16<<10); return &b }}
 
 // capWriter keeps the first keep bytes written and discards the rest.
 type capWriter struct {
@@ -251,7 +257,7 @@ func (w *capWriter) Write(b []byte) (int, error) {
 // drain reads a little of an unwanted body so the connection can be reused,
 // then closes it.
 func drain(rc io.ReadCloser) {
-	_, _ = io.CopyN(io.Discard, rc, 64<<10)
+	_, _ = io.Copy(io.Discard, io.LimitReader(rc, 64<<10))
 	rc.Close()
 }
 
