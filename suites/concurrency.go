@@ -51,7 +51,7 @@ var _ = describe(LabelConcurrency, 70, func(sc *specContext) {
 		}
 		sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
 		p50, p99 := percentile(lat, 0.50), percentile(lat, 0.99)
-		ginkgo.AddReportEntry("latency", fmt.Sprintf("%d concurrent deliveries: p50 %s, p99 %s, max %s", n, p50, p99, lat[len(lat)-1]))
+		ginkgo.AddReportEntry("latency", fmt.Sprintf("%d concurrent deliveries: p50 %s, p99 %s, max %s", n, p50, p99, lat[len(lat)-1]), ginkgo.ReportEntryVisibilityFailureOrVerbose)
 		if len(failures) > 0 {
 			failed := 0
 			for _, d := range results {

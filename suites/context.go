@@ -62,7 +62,7 @@ func (sc *specContext) setup() {
 	if sc.setupErr != nil {
 		ginkgo.Fail("configuration: " + sc.setupErr.Error())
 	}
-	ginkgo.AddReportEntry("seed", sc.seed)
+	ginkgo.AddReportEntry("seed", sc.seed, ginkgo.ReportEntryVisibilityFailureOrVerbose)
 }
 
 func drawSeed() int64 {

@@ -19,7 +19,7 @@ var _ = describe(LabelDelivery, 10, func(sc *specContext) {
 				seed := sc.sampleSeed("delivery", ec, i)
 				payloads = append(payloads, sc.generate(ec.event, ec.kind, generator.ProfileRealistic, generator.VersionLatest, seed))
 			}
-			sc.expectAll(ctx, fmt.Sprintf("a %s delivery must be %s", ec, wantAck), acked, payloads...)
+			sc.expectAll(ctx, fmt.Sprintf("every %s delivery must be %s", ec, wantAck), acked, payloads...)
 		})
 	}
 

@@ -92,6 +92,17 @@ func (s *Summary) fill(r ginkgo.Report) {
 			c.Skipped++
 		}
 	}
+	rank := map[string]int{}
+	for i, l := range Labels() {
+		rank[l] = i + 1
+	}
+	sort.SliceStable(s.Specs, func(i, j int) bool {
+		a, b := s.Specs[i], s.Specs[j]
+		if rank[a.Label] != rank[b.Label] {
+			return rank[a.Label] < rank[b.Label]
+		}
+		return a.ID < b.ID
+	})
 	for _, l := range append(Labels(), "") {
 		if c := counts[l]; c != nil {
 			s.Labels = append(s.Labels, *c)

@@ -51,7 +51,7 @@ var _ = describe(LabelHandshake, 45, func(sc *specContext) {
 			ginkgo.Fail("harness: handshake: " + err.Error())
 		}
 		if h.Passed {
-			ginkgo.AddReportEntry("handshake form", h.Form)
+			ginkgo.AddReportEntry("handshake form", h.Form, ginkgo.ReportEntryVisibilityFailureOrVerbose)
 			return
 		}
 		got := fmt.Sprintf("%d: %s", h.Status, snippet(h.Body, 120))

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"crypto/tls"
 	"crypto/x509"
+	"encoding/binary"
 	"encoding/hex"
 	"flag"
 	"fmt"
@@ -164,6 +165,10 @@ func runConform(ctx context.Context, c *command, e *env, args []string) error {
 	if err := smokeCheck(ctx, cfg); err != nil {
 		return err
 	}
+	if cfg.Seed == 0 {
+		cfg.Seed = drawSeed()
+	}
+	fmt.Fprintf(e.stderr, "seed: %d (rerun the same payloads with --seed %d)\n", cfg.Seed, cfg.Seed)
 
 	suiteCfg, repCfg := ginkgo.GinkgoConfiguration()
 	if f.labelFilter != "" {
@@ -281,6 +286,13 @@ func clientTLS(insecure bool, caFile string) (*tls.Config, error) {
 		tc.RootCAs = pool
 	}
 	return tc, nil
+}
+
+// drawSeed returns a random positive seed.
+func drawSeed() int64 {
+	var b [8]byte
+	_, _ = rand.Read(b[:])
+	return int64(binary.LittleEndian.Uint64(b[:])>>2) + 1
 }
 
 func randomHex(n int) string {
