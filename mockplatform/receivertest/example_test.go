@@ -43,5 +43,5 @@ func ExampleVariants() {
 	// Output:
 	// 5xx-unknown-events [chatwoot swiftsell]: breaks robustness.unknown-event
 	// 5xx-unknown-keys [chatwoot swiftsell]: breaks robustness.unknown-keys
-	// batch-of-one [swiftsell]: breaks delivery of batched envelopes (more than one event)
+	// batch-of-one [swiftsell]: breaks delivery.batch (envelopes of more than one event)
 }
