@@ -14,13 +14,6 @@ import (
 	"github.com/chathook/chathook/generator"
 )
 
-// generateAliases maps rebrand names to the platform whose payloads they
-// send. (To be replaced by the schemas' platform data.)
-var generateAliases = map[string]string{
-	"chatwoot": "chatwoot", "bevatel": "chatwoot", "messagehub": "chatwoot", "voxsig": "chatwoot",
-	"swiftsell": "swiftsell", "replycx": "swiftsell",
-}
-
 func init() {
 	c := &command{
 		name:    "generate",
@@ -52,10 +45,15 @@ chathook generate --platform bevatel --profile edge --version 4.10 --count 50 > 
 		if *platform == "" {
 			return usageErrorf("--platform is required (platforms: %s)", strings.Join(generator.Platforms(), ", "))
 		}
-		p, ok := generateAliases[strings.ToLower(*platform)]
-		if !ok {
-			return usageErrorf("unknown platform %q (platforms: chatwoot, bevatel, messagehub, voxsig, swiftsell, replycx)", *platform)
+		set, err := loadSchemas()
+		if err != nil {
+			return err
 		}
+		plat, err := resolvePlatform(set, *platform)
+		if err != nil {
+			return err
+		}
+		p := plat.Name
 		if *count < 1 {
 			return usageErrorf("--count must be at least 1")
 		}

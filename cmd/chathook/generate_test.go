@@ -92,7 +92,7 @@ func TestGenerateUsageErrors(t *testing.T) {
 		want string
 	}{
 		{[]string{}, "--platform is required"},
-		{[]string{"--platform", "slack"}, "unknown platform"},
+		{[]string{"--platform", "slack"}, "is not a platform"},
 		{[]string{"--platform", "chatwoot", "--event", "message.created"}, "message_created"},
 		{[]string{"--platform", "swiftsell", "--event", "message", "--kind", "pdf"}, "form.response"},
 		{[]string{"--platform", "chatwoot", "--kind", "text"}, "swiftsell message events only"},
