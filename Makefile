@@ -3,7 +3,7 @@ GO      ?= go
 BIN     ?= bin/chathook
 FUZZTIME ?= 30s
 
-.PHONY: all build install test check fmt-check vet bench fuzz fuzz-short clean
+.PHONY: all build install test test-long check fmt-check vet bench fuzz fuzz-short clean
 
 all: check build
 
@@ -17,6 +17,12 @@ install:
 test: fmt-check vet
 	$(GO) test -race -count=1 ./...
 	$(MAKE) fuzz-short
+
+# The generator's property test over many more seeds (about 36,000), and the
+# suite self-test: longer than make test, for a nightly job.
+test-long:
+	CHATHOOK_LONG=1 $(GO) test -count=1 -run 'TestPayloadsValidate' -timeout 30m ./generator
+	$(GO) test -race -count=1 -run 'TestReferenceReceivers' ./suites
 
 check: test build
 
