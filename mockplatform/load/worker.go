@@ -1,6 +1,7 @@
 package load
 
 import (
+	"bytes"
 	"context"
 	"crypto/hmac"
 	"crypto/sha256"
@@ -32,29 +33,6 @@ type stats struct {
 	cause  [numCauses]atomic.Int64
 }
 
-// reqBody is a reusable request body over one pool entry. The transport
-// closes it once it is done writing the request; only then may the worker
-// reuse it, and the request and header that go with it.
-type reqBody struct {
-	data   []byte
-	off    int
-	closed atomic.Bool
-}
-
-func (b *reqBody) Read(p []byte) (int, error) {
-	if b.off >= len(b.data) {
-		return 0, io.EOF
-	}
-	n := copy(p, b.data[b.off:])
-	b.off += n
-	return n, nil
-}
-
-func (b *reqBody) Close() error {
-	b.closed.Store(true)
-	return nil
-}
-
 // worker sends requests one at a time, reusing one request, header, body
 // and HMAC state.
 type worker struct {
@@ -62,8 +40,15 @@ type worker struct {
 	st    *stats
 	ctx   context.Context // the run's, with a trace hook that arms the connection deadline
 	req   *http.Request
-	body  *reqBody
+	data  []byte        // the body of the request in flight
+	br    *bytes.Reader // reused request body, wrapped in rc
+	rc    io.ReadCloser // io.NopCloser(br): a body net/http knows is in memory, so it writes headers and body in one go
 	getFn func() (io.ReadCloser, error)
+
+	// written is set by the transport (httptrace WroteRequest) once it has
+	// written the request in flight, headers and body: only then may the
+	// worker reuse the request, header and body.
+	written atomic.Bool
 
 	// Header values this worker rewrites in place per request.
 	id, ts, sig []string
@@ -84,7 +69,10 @@ var dot = []byte{'.'}
 
 func newWorker(r *runner) *worker {
 	w := &worker{r: r, st: &stats{}, buf: make([]byte, 8<<10)}
-	w.ctx = httptrace.WithClientTrace(r.ctx, &httptrace.ClientTrace{GotConn: w.gotConn})
+	w.ctx = httptrace.WithClientTrace(r.ctx, &httptrace.ClientTrace{
+		GotConn:      w.gotConn,
+		WroteRequest: func(httptrace.WroteRequestInfo) { w.written.Store(true) },
+	})
 	w.getFn = w.getBody
 	if r.signing {
 		w.mac = hmac.New(sha256.New, []byte(r.cfg.Secret))
@@ -117,22 +105,22 @@ func (w *worker) rebuild() {
 	req.Header = h
 	req.GetBody = w.getFn
 	w.req = req
-	w.body = &reqBody{}
+	w.br = bytes.NewReader(nil)
+	w.rc = io.NopCloser(w.br)
 }
 
 // getBody is the request's GetBody: the transport calls it, in RoundTrip,
 // to resend the body on a new connection.
 func (w *worker) getBody() (io.ReadCloser, error) {
-	b := &reqBody{data: w.body.data}
-	w.body = b
-	return b, nil
+	return io.NopCloser(bytes.NewReader(w.data)), nil
 }
 
 // prepare sets up request seq, sent at now, with body data.
 func (w *worker) prepare(seq int64, data []byte, now time.Time) {
-	w.body.data, w.body.off = data, 0
-	w.body.closed.Store(false)
-	w.req.Body = w.body
+	w.data = data
+	w.br.Reset(data)
+	w.written.Store(false)
+	w.req.Body = w.rc
 	w.req.ContentLength = int64(len(data))
 	if !w.r.chatwoot {
 		return
@@ -216,7 +204,7 @@ func (w *worker) do(seq int64, from, now time.Time) {
 			w.st.non2xx.Add(1)
 		}
 	}
-	if !w.body.closed.Load() {
+	if !w.written.Load() { // answered before the request was written
 		w.rebuild()
 	}
 }
