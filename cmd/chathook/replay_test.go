@@ -2,9 +2,14 @@ package main
 
 import (
 	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -102,5 +107,37 @@ func TestReplayExitCodes(t *testing.T) {
 	if code, out, errs := execCLI(t, "", "replay", "--target", dead, file, file); code != exitUnreachable ||
 		!strings.Contains(errs, "connection refused (refused)") || !strings.Contains(out, "1 of 2 not sent") {
 		t.Errorf("refused: exit %d\n%s%s", code, out, errs)
+	}
+}
+
+func TestReplayCtrlCStopsWithAccounting(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var mu sync.Mutex
+	n := 0
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.ReadAll(r.Body) // so the server notices the client going away
+		mu.Lock()
+		n++
+		first := n == 1
+		mu.Unlock()
+		if first {
+			return // 200
+		}
+		cancel() // Ctrl-C while the second delivery is in flight
+		<-r.Context().Done()
+	}))
+	defer srv.Close()
+	body := string(firstPayload(t, "chatwoot", "message_created", "", 1, "realistic", "latest"))
+	stdin := strings.Repeat(body+"\n", 5)
+	code, out, errs := execCLIEnv(t, ctx, nil, stdin, "replay", "--target", srv.URL, "-")
+	if code != exitUnreachable || !strings.Contains(errs, "interrupted after 1 of 5 deliveries") ||
+		!strings.Contains(out, "1 delivered: 1 ok (2xx), 0 failed, 0 not answered; 4 of 5 not sent") {
+		t.Errorf("exit %d\n%s%s", code, out, errs)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if n != 2 {
+		t.Errorf("the receiver saw %d requests, want 2", n)
 	}
 }
