@@ -415,7 +415,7 @@ func (t *tally) print(rec deliveryRecord) {
 	if rec.Duplicate {
 		b.WriteString(" (duplicate)")
 	}
-	if rec.Source != "" && rec.Source != "generated" {
+	if rec.Source != "" && rec.Source != "generated" && !strings.HasPrefix(rec.Source, "step ") {
 		fmt.Fprintf(&b, " [%s]", rec.Source)
 	}
 	dur := time.Duration(rec.DurationMS * float64(time.Millisecond)).Round(100 * time.Microsecond)

@@ -45,7 +45,7 @@ chathook replay --target http://127.0.0.1:8080/webhooks captures/   # resend wha
 		placement := fs.String("token-placement", mockplatform.TokenInHeader, "where the Swiftsell token is expected: `header` (X-Swiftsell-Token), query or body (\"token\")")
 		save := fs.String("save", "", "save every delivery into this `directory` (created if missing)")
 		maxBody := fs.Int64("max-body", def.MaxBody, "largest accepted body in `bytes`; larger is answered 413")
-		tolerance := fs.Duration("tolerance", def.Tolerance, "accepted age of X-Chatwoot-Timestamp (negative: no staleness check)")
+		tolerance := fs.Duration("tolerance", def.Tolerance, "accepted age of X-Chatwoot-Timestamp (0 or negative: no staleness check)")
 		format := fs.String("format", "text", "output `format`: text (one line per delivery) or json (one JSON object per delivery)")
 		verbose := fs.Bool("v", false, "print every validation problem under its delivery line")
 		pos, err := parseFlags(fs, args)

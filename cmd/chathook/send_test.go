@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"encoding/pem"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -19,8 +20,8 @@ import (
 
 func TestSendEventIsTheSeedsFirstPayload(t *testing.T) {
 	tests := []struct {
-		name                                   string
-		args                                   []string
+		name                                    string
+		args                                    []string
 		platform, event, kind, profile, version string
 	}{
 		{"chatwoot", nil, "chatwoot", "message_created", "", "realistic", "latest"},
@@ -283,5 +284,25 @@ func TestDeliveryCommandsHelp(t *testing.T) {
 		if name != "scenario" && name != "replay" && !strings.Contains(errs, "X-Swiftsell-Token") {
 			t.Errorf("%s -h does not document the Swiftsell assumptions", name)
 		}
+	}
+}
+
+func TestSendHTTPS(t *testing.T) {
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	defer srv.Close()
+	ev := []string{"send", "--target", srv.URL, "--platform", "chatwoot", "--event", "message_created", "--seed", "1"}
+	if code, _, errs := execCLI(t, "", ev...); code != exitUnreachable || !strings.Contains(errs, "(tls)") {
+		t.Errorf("untrusted certificate: exit %d %s", code, errs)
+	}
+	if code, _, errs := execCLI(t, "", append(ev, "--insecure")...); code != exitOK {
+		t.Errorf("--insecure: exit %d %s", code, errs)
+	}
+	ca := filepath.Join(t.TempDir(), "ca.pem")
+	_ = os.WriteFile(ca, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw}), 0o644)
+	if code, _, errs := execCLI(t, "", append(ev, "--ca-cert", ca)...); code != exitOK {
+		t.Errorf("--ca-cert: exit %d %s", code, errs)
+	}
+	if code, _, errs := execCLI(t, "", append(ev, "--ca-cert", filepath.Join(t.TempDir(), "none.pem"))...); code != exitUsage {
+		t.Errorf("missing --ca-cert file: exit %d %s", code, errs)
 	}
 }
