@@ -93,6 +93,7 @@ type sent struct {
 	edit             string // how the generated body was changed, if it was
 	fault            mockplatform.Fault
 	deliveryID       string
+	repeat           bool   // sent again with the delivery id of an earlier copy
 	contentType      string // overrides application/json when set
 }
 
@@ -249,8 +250,23 @@ func (sc *specContext) reproduce(s *sent) string {
 	} else {
 		args = append(args, "--file", sc.saveBody(s))
 	}
-	if sc.run.Platform == "chatwoot" && sc.run.Receiver != "" && sc.run.Receiver != mockplatform.ReceiverAccount {
-		args = append(args, "--receiver", sc.run.Receiver)
+	if sc.run.Platform == "chatwoot" {
+		if sc.run.Receiver != "" && sc.run.Receiver != mockplatform.ReceiverAccount {
+			args = append(args, "--receiver", sc.run.Receiver)
+		}
+		// send's --version sets the payload shape and, unless
+		// --delivery-version says otherwise, the delivery too; the suite
+		// delivers every shape the way the configured version does.
+		shapeDiffers := s.version != "" && s.version != generator.VersionLatest
+		if shapeDiffers || (sc.run.Version != "" && sc.run.Version != "latest") {
+			args = append(args, "--delivery-version", sc.run.Version)
+		}
+		if s.repeat && s.deliveryID != "" {
+			args = append(args, "--delivery-id", s.deliveryID)
+		}
+	}
+	if sc.run.Platform == "swiftsell" && sc.run.TokenPlacement != "" && sc.run.TokenPlacement != mockplatform.TokenInHeader {
+		args = append(args, "--token-placement", sc.run.TokenPlacement)
 	}
 	if s.fault != "" {
 		args = append(args, "--fault", string(s.fault))

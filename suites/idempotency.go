@@ -20,7 +20,7 @@ var _ = describe(LabelIdempotency, 50, func(sc *specContext) {
 		sc.check(s, first, "the first copy of a delivery must be "+wantAck, acked)
 		again := *s
 		again.deliveryID = first.DeliveryID
-		again.edit = "second copy, same body and delivery id"
+		again.repeat = true
 		sc.check(&again, sc.deliver(ctx, &again), "a delivery seen before (same delivery id and body, as a retry sends it) must be acknowledged with 2xx again, "+
 			"not 409 or 5xx: the platform would count it as failed (and an agent bot retries or reopens the conversation); deduplicate, but acknowledge", acked)
 	})
