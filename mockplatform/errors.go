@@ -86,6 +86,13 @@ func causeOf(err error, parent, hop context.Context) Cause {
 	if hop != nil && context.Cause(hop) == errHopTimeout {
 		return CauseTimeout
 	}
+	return Classify(err)
+}
+
+// Classify names the cause of a transport error from net/http (refused,
+// timeout, reset, tls, dns, ...), for callers that make their own requests,
+// such as the load engine. It returns CauseOther when it cannot tell.
+func Classify(err error) Cause {
 	var (
 		dnsErr   *net.DNSError
 		recErr   tls.RecordHeaderError
@@ -97,6 +104,8 @@ func causeOf(err error, parent, hop context.Context) Cause {
 		timeout  interface{ Timeout() bool }
 	)
 	switch {
+	case err == nil:
+		return ""
 	case errors.Is(err, errTooManyRedirects):
 		return CauseTooManyRedirects
 	case errors.Is(err, errBodyTooLarge):
@@ -114,11 +123,15 @@ func causeOf(err error, parent, hop context.Context) Cause {
 		return CauseTLS
 	case strings.Contains(err.Error(), "server gave HTTP response to HTTPS client"):
 		return CauseTLS
-	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE),
-		errors.Is(err, syscall.ECONNABORTED), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
+	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE), errors.Is(err, syscall.ECONNABORTED),
+		errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF), errors.Is(err, net.ErrClosed):
 		return CauseReset
 	case errors.As(err, &timeout) && timeout.Timeout():
 		return CauseTimeout
+	case strings.Contains(err.Error(), "server closed idle connection"),
+		strings.Contains(err.Error(), "connection reset"),
+		strings.Contains(err.Error(), "transport connection broken"):
+		return CauseReset
 	}
 	return CauseOther
 }
