@@ -158,6 +158,14 @@ func appendFloatTime(b []byte, t time.Time) []byte {
 
 func appendISO(b []byte, t time.Time) []byte {
 	t = t.UTC()
+	b = appendDateTime(b, t, 'T')
+	b = append(b, '.')
+	b = pad(b, t.Nanosecond()/1e6, 3)
+	return append(b, 'Z')
+}
+
+// appendDateTime writes "YYYY-MM-DD<sep>HH:MM:SS" of t.
+func appendDateTime(b []byte, t time.Time, sep byte) []byte {
 	y, mo, d := t.Date()
 	h, mi, s := t.Clock()
 	b = pad(b, y, 4)
@@ -165,34 +173,19 @@ func appendISO(b []byte, t time.Time) []byte {
 	b = pad(b, int(mo), 2)
 	b = append(b, '-')
 	b = pad(b, d, 2)
-	b = append(b, 'T')
+	b = append(b, sep)
 	b = pad(b, h, 2)
 	b = append(b, ':')
 	b = pad(b, mi, 2)
 	b = append(b, ':')
-	b = pad(b, s, 2)
-	b = append(b, '.')
-	b = pad(b, t.Nanosecond()/1e6, 3)
-	return append(b, 'Z')
+	return pad(b, s, 2)
 }
 
 // appendPyTime writes Python's str(datetime) with microseconds:
 // "2023-09-01 14:13:32.141788".
 func appendPyTime(b []byte, t time.Time) []byte {
 	t = t.UTC()
-	y, mo, d := t.Date()
-	h, mi, s := t.Clock()
-	b = pad(b, y, 4)
-	b = append(b, '-')
-	b = pad(b, int(mo), 2)
-	b = append(b, '-')
-	b = pad(b, d, 2)
-	b = append(b, ' ')
-	b = pad(b, h, 2)
-	b = append(b, ':')
-	b = pad(b, mi, 2)
-	b = append(b, ':')
-	b = pad(b, s, 2)
+	b = appendDateTime(b, t, ' ')
 	b = append(b, '.')
 	return pad(b, t.Nanosecond()/1000, 6)
 }

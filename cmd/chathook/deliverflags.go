@@ -22,6 +22,7 @@ import (
 
 	"github.com/chathook/chathook/generator"
 	"github.com/chathook/chathook/mockplatform"
+	"github.com/chathook/chathook/schemas"
 )
 
 // responseSnippet is how many bytes of a response body a delivery line shows.
@@ -194,6 +195,19 @@ func (f *deliveryFlags) platformFor(platform, receiver string) (*mockplatform.Pl
 }
 
 // close releases the platforms' idle connections.
+// resolvedPlatform is the canonical name of --platform, or "" when it was
+// not given and each body's platform is detected.
+func (f *deliveryFlags) resolvedPlatform(set *schemas.Set) (string, error) {
+	if f.platform == "" {
+		return "", nil
+	}
+	p, err := resolvePlatform(set, f.platform)
+	if err != nil {
+		return "", err
+	}
+	return p.Name, nil
+}
+
 func (f *deliveryFlags) close() {
 	for _, p := range f.platforms {
 		p.Close()

@@ -48,13 +48,9 @@ CHATHOOK_TOKEN=t0ken chathook replay --target http://127.0.0.1:9000/swiftsell --
 		if err != nil {
 			return err
 		}
-		platform := ""
-		if f.platform != "" {
-			p, err := resolvePlatform(set, f.platform)
-			if err != nil {
-				return err
-			}
-			platform = p.Name
+		platform, err := f.resolvedPlatform(set)
+		if err != nil {
+			return err
 		}
 		files, err := expandReplayArgs(pos)
 		if err != nil {

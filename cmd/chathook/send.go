@@ -54,13 +54,9 @@ CHATHOOK_TOKEN=t0ken chathook send --target http://127.0.0.1:9000/swiftsell --pl
 		if err != nil {
 			return err
 		}
-		platform := ""
-		if f.platform != "" {
-			p, err := resolvePlatform(set, f.platform)
-			if err != nil {
-				return err
-			}
-			platform = p.Name
+		platform, err := f.resolvedPlatform(set)
+		if err != nil {
+			return err
 		}
 		given := setFlags(fs)
 		rec := deliveryRecord{Receiver: f.cfg.Receiver}
