@@ -62,6 +62,7 @@ func runConform(ctx context.Context, c *command, e *env, args []string) error {
 	fs.IntVar(&f.samples, "samples", def.Samples, "seeded payloads per event")
 	fs.Int64Var(&f.seed, "seed", 0, "`seed` for every payload; 0 draws one (printed)")
 	fs.DurationVar(&f.timeout, "timeout", def.Timeout, "the platform's delivery `timeout`")
+	fs.DurationVar(&f.tolerance, "tolerance", def.Tolerance, "the signature timestamp age your receiver rejects past; signature.stale sends one twice as old")
 	fs.IntVar(&f.concurrency, "concurrency", def.Concurrency, "deliveries sent at once by the concurrency spec")
 	fs.StringVar(&f.labelFilter, "label-filter", "", "run only requirements matching this Ginkgo label `expression`, e.g. 'delivery || signature' or '!concurrency'")
 	fs.StringVar(&f.junit, "junit", "", "write a JUnit XML report to `FILE`")
@@ -109,6 +110,7 @@ func runConform(ctx context.Context, c *command, e *env, args []string) error {
 	cfg.Token = secretFrom(f.token, "CHATHOOK_TOKEN", e)
 	cfg.TokenPlacement, cfg.Receiver, cfg.Version = f.placement, f.receiver, f.version
 	cfg.Samples, cfg.Seed, cfg.Timeout, cfg.Concurrency = f.samples, f.seed, f.timeout, f.concurrency
+	cfg.Tolerance = f.tolerance
 	if cfg.Header, err = parseHeaders(f.headers); err != nil {
 		return err
 	}
