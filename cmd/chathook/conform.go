@@ -43,7 +43,7 @@ type conformFlags struct {
 	labelFilter, junit, jsonOut, markdown, caCert                 string
 	samples, concurrency                                          int
 	seed                                                          int64
-	timeout                                                       time.Duration
+	timeout, tolerance                                            time.Duration
 	insecure                                                      bool
 	headers                                                       stringList
 }
