@@ -45,7 +45,7 @@ type conformFlags struct {
 	seed                                                          int64
 	timeout, tolerance                                            time.Duration
 	insecure                                                      bool
-	headers                                                       stringList
+	headers                                                       headerList
 }
 
 func runConform(ctx context.Context, c *command, e *env, args []string) error {

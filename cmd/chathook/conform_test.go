@@ -24,6 +24,7 @@ func TestConformUsageErrors(t *testing.T) {
 		{[]string{"conform", "--target", "builtin:no-such-variant"}, "no-such-variant"},
 		{[]string{"conform", "--target", "builtin", "--samples", "0"}, "Samples"},
 		{[]string{"conform", "--target", "builtin", "--header", "nocolon"}, "--header"},
+		{[]string{"conform", "--target", "builtin", "--header", "Accept: a, b", "--samples", "-1"}, "Samples"}, // commas stay inside one header
 		{[]string{"conform", "--target", "builtin", "extra"}, "unexpected argument"},
 	}
 	for _, tt := range tests {
