@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"regexp"
 	"sort"
 	"strings"
 
@@ -130,6 +131,16 @@ func toProblem(l *jsonschema.ValidationError, instance any) Problem {
 		"exclusiveMaximum", "multipleOf", "false":
 		pr.Found = describe(lookup(instance, ptr))
 	}
+	if forbiddenKey.MatchString(l.KeywordLocation) && (kw == "not" || l.Message == "not allowed") {
+		// "properties": {"display_id": false} or {"not": {}}: a key the
+		// platform never sends in this object (its $comment says why).
+		file := pr.Schema
+		if i := strings.Index(file, "#"); i >= 0 {
+			file = file[:i]
+		}
+		pr.Keyword = "forbidden"
+		pr.Message = "key never sent by the platform here (see " + file + ")"
+	}
 	if kw == "type" {
 		// "expected string, but got number" → "expected string" (found says the rest)
 		if i := strings.Index(pr.Message, ", but got"); i > 0 {
@@ -178,6 +189,9 @@ func atoi(s string) (int, bool) {
 	}
 	return n, true
 }
+
+// forbiddenKey matches the keyword location of a forbidden property.
+var forbiddenKey = regexp.MustCompile(`/properties/[^/]+(/not)?$`)
 
 // describe renders a decoded value briefly, for "found ..." texts.
 func describe(v any) string {
