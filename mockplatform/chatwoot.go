@@ -23,14 +23,28 @@ const (
 // chatwootProfile delivers as lib/webhooks/trigger.rb does (chatwoot.md §3).
 type chatwootProfile struct{}
 
+// signedFrom is the first version that signs (and sends
+// X-Chatwoot-Delivery to) the configured receiver kind.
+func (p *Platform) signedFrom() version {
+	if p.cfg.Receiver != ReceiverAccount {
+		return inboxSignedFrom
+	}
+	return accountSignedFrom
+}
+
+// Signs reports whether p's deliveries carry X-Chatwoot-Timestamp and
+// X-Chatwoot-Signature: the platform is Chatwoot, a Secret is set, and the
+// imitated version signs the configured receiver kind. The signature faults
+// need it.
+func (p *Platform) Signs() bool {
+	return p.cfg.Platform == PlatformChatwoot && p.cfg.Secret != "" && p.version.atLeast(p.signedFrom())
+}
+
 func (chatwootProfile) plan(p *Platform, target *url.URL, body []byte, o *deliverOptions) (*plan, error) {
 	cfg, v := p.cfg, p.version
-	signedFrom := accountSignedFrom
-	if cfg.Receiver != ReceiverAccount {
-		signedFrom = inboxSignedFrom
-	}
+	signedFrom := p.signedFrom()
 	modern := v.atLeast(signedFrom) // sends X-Chatwoot-Delivery, signs with a secret
-	signing := modern && cfg.Secret != ""
+	signing := p.Signs()
 	for _, f := range o.faults {
 		switch {
 		case f.tokenFault():

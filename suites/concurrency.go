@@ -44,6 +44,10 @@ var _ = describe(LabelConcurrency, 70, func(sc *specContext) {
 		lat := make([]time.Duration, 0, n)
 		var failures []string
 		for i, d := range results {
+			sc.remember(payloads[i])
+			sc.abortIfGone(d, payloads[i])
+			payloads[i].reproduceWith = fmt.Sprintf("%s load --target %s --platform %s --concurrency %d --requests %d --seed %d%s",
+				sc.run.Command, sc.run.Target, sc.run.Platform, n, n, sc.seed, credentialFlags(sc.run))
 			lat = append(lat, d.Duration)
 			if !acked(d) && len(failures) < maxFailuresShown {
 				failures = append(failures, sc.failure(payloads[i], d, fmt.Sprintf("each of %d concurrent deliveries must be %s", n, wantAck)))
@@ -91,4 +95,15 @@ func joinBlocks(b []string) string {
 		out += s
 	}
 	return out
+}
+
+// credentialFlags says where a reproduction command gets its credentials.
+func credentialFlags(c Config) string {
+	switch {
+	case c.Platform == "chatwoot" && c.Secret != "":
+		return "   (with CHATHOOK_SECRET set)"
+	case c.Platform == "swiftsell" && c.Token != "":
+		return "   (with CHATHOOK_TOKEN set)"
+	}
+	return ""
 }

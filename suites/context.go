@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"hash/fnv"
 	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -34,6 +33,38 @@ type specContext struct {
 	platform *mockplatform.Platform
 	schema   *schemas.Platform
 	set      *schemas.Set
+
+	mu     sync.Mutex // guards recent and sentN
+	recent []string   // the last deliveries sent, for a receiver that stops answering
+	sentN  int
+}
+
+// remember records a delivery so that, if the receiver stops answering,
+// the report can say what it was sent last.
+func (sc *specContext) remember(s *sent) {
+	sc.mu.Lock()
+	defer sc.mu.Unlock()
+	sc.sentN++
+	sc.recent = append(sc.recent, fmt.Sprintf("[%s] %s", sc.current, s.label()))
+	if len(sc.recent) > 3 {
+		sc.recent = sc.recent[1:]
+	}
+}
+
+// abortIfGone stops the whole run when the receiver refuses connections
+// after having answered before (the smoke check): it probably crashed, and
+// every remaining requirement would fail the same way.
+func (sc *specContext) abortIfGone(d *mockplatform.Delivery, s *sent) {
+	if mockplatform.CauseOf(d.Err) != mockplatform.CauseRefused {
+		return
+	}
+	sc.mu.Lock()
+	last := strings.Join(sc.recent, ", ")
+	n := sc.sentN
+	sc.mu.Unlock()
+	ginkgo.AbortSuite(fmt.Sprintf("the receiver at %s stopped accepting connections during [%s] after %d deliveries (%v): "+
+		"it probably crashed on one of the last deliveries it was sent: %s, %s; the remaining requirements were not run",
+		sc.run.Target, sc.current, n, d.Err, last, s.label()))
 }
 
 // setup validates the config and builds the mock platform once, before the
@@ -94,6 +125,8 @@ type sent struct {
 	fault            mockplatform.Fault
 	deliveryID       string
 	repeat           bool   // sent again with the delivery id of an earlier copy
+	noDeliveryID     bool   // sent without X-Chatwoot-Delivery, as automation and macro webhooks are
+	reproduceWith    string // a command that reproduces the failure, when one delivery cannot
 	contentType      string // overrides application/json when set
 }
 
@@ -163,6 +196,9 @@ func (sc *specContext) deliver(ctx context.Context, s *sent) *mockplatform.Deliv
 	if s.deliveryID != "" {
 		opts = append(opts, mockplatform.WithDeliveryID(s.deliveryID))
 	}
+	if s.noDeliveryID {
+		opts = append(opts, mockplatform.NoDeliveryID())
+	}
 	if s.contentType != "" {
 		opts = append(opts, mockplatform.WithHeader("Content-Type", s.contentType))
 	}
@@ -170,6 +206,8 @@ func (sc *specContext) deliver(ctx context.Context, s *sent) *mockplatform.Deliv
 	if err != nil {
 		ginkgo.Fail(fmt.Sprintf("harness: cannot deliver %s: %v", s.label(), err))
 	}
+	sc.abortIfGone(d, s)
+	sc.remember(s)
 	if s.deliveryID == "" {
 		s.deliveryID = d.DeliveryID
 	}
@@ -217,8 +255,27 @@ func (sc *specContext) failure(s *sent, d *mockplatform.Delivery, want string) s
 	}
 	fmt.Fprintf(&b, "\n           body (%d bytes): %s\n", len(s.body), snippet(s.body, 160))
 	fmt.Fprintf(&b, "got:       %s\n", outcomeText(d))
-	fmt.Fprintf(&b, "reproduce: %s", sc.reproduce(s))
+	if d != nil && s.seed != 0 && !strings.HasPrefix(sc.current, "delivery.") && failedOnPayload(d) {
+		fmt.Fprintf(&b, "note:      if [delivery.%s] fails too, the receiver fails on this event itself, not on what [%s] checks\n", s.label(), sc.current)
+	}
+	switch {
+	case s.reproduceWith != "":
+		fmt.Fprintf(&b, "reproduce: %s", s.reproduceWith)
+	case s.repeat:
+		fmt.Fprintf(&b, "reproduce: %s   (run it twice: the second copy is the one that must be acknowledged)", sc.reproduce(s))
+	default:
+		fmt.Fprintf(&b, "reproduce: %s", sc.reproduce(s))
+	}
 	return b.String()
+}
+
+// failedOnPayload reports an answer that is not about authentication: a
+// status other than 401/403 at or above 400, or no answer in time.
+func failedOnPayload(d *mockplatform.Delivery) bool {
+	if d.Err != nil {
+		return mockplatform.CauseOf(d.Err) == mockplatform.CauseTimeout
+	}
+	return d.Status >= 400 && d.Status != 401 && d.Status != 403
 }
 
 func outcomeText(d *mockplatform.Delivery) string {
@@ -284,15 +341,21 @@ func (sc *specContext) reproduce(s *sent) string {
 	return cmd
 }
 
-// saveBody writes a body that no seed reproduces to a temporary file and
-// returns its path.
+// saveBody writes a body that no seed reproduces to a new temporary file
+// and returns its path.
 func (sc *specContext) saveBody(s *sent) string {
-	name := fmt.Sprintf("chathook-%s-%d.json", strings.NewReplacer("/", "_", ".", "_").Replace(sc.current), s.seed)
-	p := filepath.Join(os.TempDir(), name)
-	if err := os.WriteFile(p, s.body, 0o644); err != nil {
+	pattern := "chathook-" + strings.NewReplacer("/", "_", ".", "_").Replace(sc.current) + "-*.json"
+	f, err := os.CreateTemp("", pattern)
+	if err == nil {
+		_, err = f.Write(s.body)
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+	}
+	if err != nil {
 		return "(could not save the body: " + err.Error() + ")"
 	}
-	return p
+	return f.Name()
 }
 
 // snippet shows at most n bytes of b on one line.

@@ -31,10 +31,29 @@ var _ = describe(LabelToken, 40, func(sc *specContext) {
 		s.fault = mockplatform.MissingToken
 		sc.check(s, sc.deliver(ctx, s), fmt.Sprintf("a delivery without the token (no %s) must be %s", sc.tokenWhere(), wantReject), rejected)
 	})
-	sc.it("token.wrong", "a delivery carrying another token is "+wantReject, func(ctx ginkgo.SpecContext) {
+	sc.it("token.wrong", "a delivery carrying another token (different, case-flipped or truncated) is "+wantReject, func(ctx ginkgo.SpecContext) {
 		s := withToken("wrong")
 		s.fault = mockplatform.WrongToken
 		sc.check(s, sc.deliver(ctx, s), fmt.Sprintf("a delivery with a wrong token (in the %s) must be %s", sc.tokenWhere(), wantReject), rejected)
+		for _, w := range wrongTokens(sc.run.Token) {
+			mc, err := sc.run.platformConfig()
+			if err != nil {
+				ginkgo.Fail("harness: " + err.Error())
+			}
+			mc.Token = w.token
+			p, err := mockplatform.New(mc)
+			if err != nil {
+				ginkgo.Fail("harness: " + err.Error())
+			}
+			d, err := p.Deliver(ctx, sc.run.Target, s.body)
+			p.Close()
+			if err != nil {
+				ginkgo.Fail("harness: " + err.Error())
+			}
+			ws := *s
+			ws.fault, ws.edit = "", "token replaced by the "+w.what+" token"
+			sc.check(&ws, d, fmt.Sprintf("a delivery whose token is the %s token must be %s: compare the token exactly (and in constant time)", w.what, wantReject), rejected)
+		}
 	})
 })
 
@@ -81,4 +100,30 @@ func (sc *specContext) tokenWhere() string {
 		return "body member " + sc.run.TokenParam
 	}
 	return "header " + sc.run.TokenHeader
+}
+
+// wrongTokens are near misses of the configured token that a loose
+// comparison would accept.
+func wrongTokens(token string) []struct{ what, token string } {
+	var out []struct{ what, token string }
+	if flipped := flipCase(token); flipped != token {
+		out = append(out, struct{ what, token string }{"case-flipped", flipped})
+	}
+	if len(token) > 1 {
+		out = append(out, struct{ what, token string }{"truncated", token[:len(token)-1]})
+	}
+	return out
+}
+
+func flipCase(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		switch {
+		case c >= 'a' && c <= 'z':
+			b[i] = c - 32
+		case c >= 'A' && c <= 'Z':
+			b[i] = c + 32
+		}
+	}
+	return string(b)
 }

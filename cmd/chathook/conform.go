@@ -137,7 +137,7 @@ func runConform(ctx context.Context, c *command, e *env, args []string) error {
 		}
 		// The built-in receiver claims every capability, so every
 		// requirement runs: give it a secret and a token if none was set.
-		if cfg.Secret == "" {
+		if cfg.Secret == "" && versionSigns(p.Name, cfg) {
 			cfg.Secret = "builtin-" + randomHex(12)
 		}
 		if cfg.Token == "" {
@@ -202,6 +202,19 @@ func runConform(ctx context.Context, c *command, e *env, args []string) error {
 		return failed()
 	}
 	return nil
+}
+
+// versionSigns reports whether the imitated Chatwoot version and receiver
+// kind sign deliveries (a receiver given a secret then verifies them).
+func versionSigns(platform string, cfg suites.Config) bool {
+	mc := mockplatform.NewConfig()
+	mc.Platform, mc.Receiver, mc.Version, mc.Secret = platform, cfg.Receiver, cfg.Version, "probe"
+	p, err := mockplatform.New(mc)
+	if err != nil {
+		return false // the bad flag is reported by Validate
+	}
+	defer p.Close()
+	return p.Signs()
 }
 
 // smokeCheck sends one valid delivery so that an unreachable target exits
