@@ -359,11 +359,14 @@ type tally struct {
 	lastCause mockplatform.Cause
 	firstErr  string // first no-answer error, for the final line
 	interrupt bool
+	// wantReject: faults were sent, so the receiver should reject them
+	// with 4xx; a 2xx is then the failure.
+	wantReject bool
 }
 
 func (f *deliveryFlags) newTally(e *env, total int) *tally {
 	return &tally{w: e.stdout, json: f.format == "json", red: newRedactor(f.cfg.Secret, f.cfg.Token),
-		timeout: f.timeout, target: f.targetText, total: total}
+		timeout: f.timeout, target: f.targetText, total: total, wantReject: len(f.faults) > 0}
 }
 
 // sent returns how many deliveries were recorded.
@@ -406,6 +409,11 @@ func (t *tally) record(rec deliveryRecord, d *mockplatform.Delivery) (stop bool)
 		if t.firstErr == "" {
 			t.firstErr = fmt.Sprintf("cannot reach %s: %s (%s)", t.target, rec.Error, cause)
 		}
+	case t.wantReject && d.Err == nil && d.Status >= 400 && d.Status <= 499:
+		t.ok++ // the faulty delivery was rejected, as it should be
+	case t.wantReject && d.OK():
+		t.bad++
+		rec.Error = "accepted a delivery with a deliberate fault; it should be rejected with 4xx"
 	case d.OK():
 		t.ok++
 	default:
@@ -461,7 +469,8 @@ func (t *tally) print(rec deliveryRecord) {
 
 // finish prints the summary (for several deliveries) and returns the exit
 // error: 3 when the target could not be reached or the run was interrupted,
-// 1 when a delivery was not answered 2xx, nil otherwise.
+// 1 when a delivery was not answered 2xx (with --fault: not answered 4xx),
+// nil otherwise.
 func (t *tally) finish(e *env, summary bool) error {
 	if summary {
 		w := t.w

@@ -26,7 +26,7 @@ func init() {
 			"too many redirects), 2 on a usage or input error, 3 when the target cannot be reached (refused, DNS, TLS, timeout).\n\n" +
 			swiftsellAssumptions,
 		example: `CHATHOOK_SECRET=s3cret chathook send --target http://127.0.0.1:8080/webhooks --platform chatwoot --event message_created --seed 42
-chathook send --target http://127.0.0.1:8080/webhooks --platform chatwoot --event conversation_updated --fault wrong_signature --secret s3cret
+chathook send --target http://127.0.0.1:8080/webhooks --platform chatwoot --event conversation_updated --fault wrong_signature --secret s3cret   # exit 0 only if rejected with 4xx
 chathook send --target https://bot.example.test/hook --platform chatwoot --receiver agent_bot --file capture.json --header 'X-Env: staging'
 CHATHOOK_TOKEN=t0ken chathook send --target http://127.0.0.1:9000/swiftsell --platform replycx --event message --kind form.response --format json`,
 	}

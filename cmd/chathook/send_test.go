@@ -155,7 +155,7 @@ func TestSendSwiftsellToken(t *testing.T) {
 	}
 	code, out, _ := execCLIEnv(t, context.Background(), vars, "", "send", "--target", srv.URL, "--platform", "swiftsell",
 		"--event", "status", "--seed", "3", "--fault", "wrong_token")
-	if code != exitFailed || !strings.Contains(out, "-> 401") {
+	if code != exitOK || !strings.Contains(out, "-> 401") { // a fault rejected with 4xx is what should happen
 		t.Errorf("wrong_token: exit %d %s", code, out)
 	}
 }
@@ -172,9 +172,20 @@ func TestSendFaultsAgainstReferenceReceiver(t *testing.T) {
 	}
 	for _, f := range []string{"wrong_signature", "missing_signature", "body_only_signature", "stale_timestamp", "tampered_body"} {
 		code, out, errs := execCLI(t, "", append(base, "--fault", f)...)
-		if code != exitFailed || !strings.Contains(out, "-> 401") {
+		if code != exitOK || !strings.Contains(out, "-> 401") { // rejected, as it should be
 			t.Errorf("--fault %s: exit %d\n%s%s", f, code, out, errs)
 		}
+	}
+	// A receiver that accepts a faulty delivery is what --fault catches: exit 1.
+	broken, err := receivertest.NewServer(receivertest.Config{Platform: "chatwoot", Variant: "no-signature-check", Secret: "s3cret-value"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer broken.Close()
+	base[2] = broken.URL
+	if code, out, errs := execCLI(t, "", append(base, "--fault", "body_only_signature")...); code != exitFailed ||
+		!strings.Contains(out, "should be rejected with 4xx") {
+		t.Errorf("accepted fault: exit %d; want 1\n%s%s", code, out, errs)
 	}
 }
 
