@@ -12,10 +12,13 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"time"
 
 	"github.com/onsi/ginkgo/v2"
+	"github.com/onsi/ginkgo/v2/types"
 
 	"github.com/chathook/chathook/generator"
 	"github.com/chathook/chathook/mockplatform"
@@ -120,6 +123,26 @@ func runConform(ctx context.Context, c *command, e *env, args []string) error {
 	if f.target == "" {
 		return usageErrorf("--target is required (a receiver URL, or builtin)")
 	}
+	if f.labelFilter != "" {
+		if _, err := types.ParseLabelFilter(f.labelFilter); err != nil {
+			return usageErrorf("--label-filter %q: %s", f.labelFilter, oneLine(err.Error()))
+		}
+	}
+	for _, r := range []struct{ flag, path string }{{"--junit", f.junit}, {"--json", f.jsonOut}, {"--markdown", f.markdown}} {
+		if err := checkReportPath(r.flag, r.path); err != nil {
+			return err
+		}
+	}
+	{ // check the settings now, before a built-in receiver starts
+		probe := cfg
+		probe.Target, probe.Platform = "http://127.0.0.1/", f.platform
+		if probe.Platform == "" {
+			probe.Platform = "chatwoot"
+		}
+		if err := probe.Validate(); err != nil {
+			return usageErrorf("%s", flagNames(err))
+		}
+	}
 
 	// builtin[:variant]: a reference receiver on a loopback port.
 	if variant, ok := strings.CutPrefix(f.target, "builtin"); ok && (variant == "" || variant[0] == ':') {
@@ -162,17 +185,19 @@ func runConform(ctx context.Context, c *command, e *env, args []string) error {
 	}
 	cfg.Target, cfg.Platform = f.target, f.platform
 	if err := cfg.Validate(); err != nil {
-		return usageErrorf("%v", strings.TrimPrefix(err.Error(), suites.ErrConfig.Error()+": "))
+		return usageErrorf("%s", flagNames(err))
 	}
-	if err := smokeCheck(ctx, cfg); err != nil {
-		return err
+	suiteCfg, repCfg := ginkgo.GinkgoConfiguration()
+	if !suiteCfg.DryRun {
+		if err := smokeCheck(ctx, cfg); err != nil {
+			return err
+		}
 	}
 	if cfg.Seed == 0 {
 		cfg.Seed = drawSeed()
 	}
 	fmt.Fprintf(e.stderr, "seed: %d (rerun the same payloads with --seed %d)\n", cfg.Seed, cfg.Seed)
 
-	suiteCfg, repCfg := ginkgo.GinkgoConfiguration()
 	if f.labelFilter != "" {
 		suiteCfg.LabelFilter = f.labelFilter
 	}
@@ -186,17 +211,39 @@ func runConform(ctx context.Context, c *command, e *env, args []string) error {
 	sum := suites.Run(&fakeT{}, cfg, suites.RunOptions{Suite: suiteCfg, Reporter: repCfg})
 
 	fmt.Fprintln(e.stdout)
+	if suiteCfg.DryRun {
+		fmt.Fprintf(e.stdout, "dry run: %d requirements listed, nothing was sent\n", len(sum.Specs))
+		return nil
+	}
 	if err := sum.WriteText(e.stdout); err != nil {
 		return err
 	}
-	if err := writeReport(f.jsonOut, sum.WriteJSON); err != nil {
-		return err
+	for _, r := range []struct {
+		path  string
+		write func(io.Writer) error
+	}{{f.jsonOut, sum.WriteJSON}, {f.markdown, sum.WriteMarkdown}} {
+		if r.path == "-" {
+			if err := r.write(e.stdout); err != nil {
+				return err
+			}
+			continue
+		}
+		if err := writeReport(r.path, r.write); err != nil {
+			return err
+		}
 	}
-	if err := writeReport(f.markdown, sum.WriteMarkdown); err != nil {
-		return err
+	if ctx.Err() != nil {
+		return unreachableErrorf("interrupted: the run did not finish (the summary above is partial)")
 	}
-	if len(sum.Specs) == 0 {
-		return withCode(exitUnreachable, fmt.Errorf("no requirement ran (check --label-filter %q)", f.labelFilter))
+	ran := 0
+	for _, l := range sum.Labels {
+		ran += l.Passed + l.Failed
+	}
+	if ran == 0 && !suiteCfg.DryRun {
+		if f.labelFilter != "" {
+			return usageErrorf("no requirement matches --label-filter %q (labels: %s)", f.labelFilter, strings.Join(suites.Labels(), ", "))
+		}
+		return unreachableErrorf("no requirement ran: every one was skipped (see the reasons with --ginkgo.v)")
 	}
 	if !sum.Passed {
 		return failed()
@@ -255,6 +302,33 @@ func smokeCheck(ctx context.Context, cfg suites.Config) error {
 type fakeT struct{ failed bool }
 
 func (t *fakeT) Fail() { t.failed = true }
+
+// checkReportPath refuses, before the run, a report path that cannot be
+// written: its directory must exist and it must not be a directory.
+func checkReportPath(flagName, path string) error {
+	if path == "" || path == "-" {
+		return nil
+	}
+	if st, err := os.Stat(path); err == nil && st.IsDir() {
+		return usageErrorf("%s %s: is a directory; want a file name", flagName, path)
+	}
+	if st, err := os.Stat(filepath.Dir(path)); err != nil || !st.IsDir() {
+		return usageErrorf("%s %s: directory %s does not exist", flagName, path, filepath.Dir(path))
+	}
+	return nil
+}
+
+// flagNames rewrites a suites config error in terms of conform's flags.
+func flagNames(err error) string {
+	msg := strings.TrimPrefix(err.Error(), suites.ErrConfig.Error()+": ")
+	return strings.NewReplacer("Target ", "--target ", "Platform ", "--platform ", "Samples ", "--samples ",
+		"Timeout ", "--timeout ", "Concurrency ", "--concurrency ", "Tolerance ", "--tolerance ", "BatchSize ", "batch size ").Replace(msg)
+}
+
+func oneLine(s string) string {
+	s = regexp.MustCompile(`\x1b\[[0-9;]*m|\{\{[a-z/]*\}\}`).ReplaceAllString(s, "")
+	return strings.Join(strings.Fields(s), " ")
+}
 
 func writeReport(path string, write func(io.Writer) error) error {
 	if path == "" {

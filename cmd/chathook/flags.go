@@ -35,15 +35,22 @@ func indent(s, pad string) string {
 
 // parseFlags parses args allowing flags after positional arguments
 // ("validate a.json --strict"), as users type them. "--" ends flags.
-// A parse error is returned as a usage error (exit 2); -h as flag.ErrHelp.
+// A parse error is one line naming the flag (exit 2); -h prints the usage
+// and returns flag.ErrHelp.
 func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
+	usage, out := fs.Usage, fs.Output()
+	fs.Usage = func() {}
+	fs.SetOutput(io.Discard)
+	defer func() { fs.Usage = usage; fs.SetOutput(out) }()
 	var positional []string
 	for {
 		if err := fs.Parse(args); err != nil {
 			if err == flag.ErrHelp {
+				fs.SetOutput(out)
+				usage()
 				return nil, err
 			}
-			return nil, &exitError{code: exitUsage} // flag already printed the error and usage
+			return nil, usageErrorf("%v (see %s -h)", err, fs.Name())
 		}
 		rest := fs.Args()
 		if len(rest) == 0 {

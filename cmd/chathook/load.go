@@ -165,6 +165,10 @@ func runLoad(ctx context.Context, c *command, e *env, args []string) error {
 		return &exitError{code: exitUnreachable, err: fmt.Errorf("target unreachable: no request was answered (%s)", v.failures[0])}
 	case len(v.failures) > 0:
 		return failed()
+	case res.Interrupted:
+		// The summary above counts every request; the run itself did not
+		// finish, as for the other commands interrupted with Ctrl-C.
+		return unreachableErrorf("interrupted: partial results above")
 	}
 	return nil
 }
