@@ -22,10 +22,13 @@ func TestConformUsageErrors(t *testing.T) {
 		{[]string{"conform", "--target", "ftp://x/y", "--platform", "chatwoot"}, "not an http(s) URL"},
 		{[]string{"conform", "--target", "http://127.0.0.1:1/", "--platform", "slack"}, `"slack" is not a platform`},
 		{[]string{"conform", "--target", "builtin:no-such-variant"}, "no-such-variant"},
-		{[]string{"conform", "--target", "builtin", "--samples", "0"}, "Samples"},
+		{[]string{"conform", "--target", "builtin", "--samples", "0"}, "--samples is 0"},
 		{[]string{"conform", "--target", "builtin", "--header", "nocolon"}, "--header"},
-		{[]string{"conform", "--target", "builtin", "--header", "Accept: a, b", "--samples", "-1"}, "Samples"}, // commas stay inside one header
+		{[]string{"conform", "--target", "builtin", "--header", "Accept: a, b", "--samples", "-1"}, "--samples is -1"}, // commas stay inside one header
 		{[]string{"conform", "--target", "builtin", "extra"}, "unexpected argument"},
+		{[]string{"conform", "--target", "builtin", "--label-filter", "((("}, "--label-filter"},
+		{[]string{"conform", "--target", "builtin", "--json", "/nonexistent-dir/x.json"}, "does not exist"},
+		{[]string{"conform", "--bogus"}, "flag provided but not defined: -bogus"},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args[1:], " "), func(t *testing.T) {
@@ -34,6 +37,14 @@ func TestConformUsageErrors(t *testing.T) {
 				t.Errorf("exit %d, stderr %q; want exit 2 mentioning %q", code, stderr, tt.want)
 			}
 		})
+	}
+}
+
+// A mistyped label filter runs no requirement; that must not pass CI.
+func TestConformLabelFilterMatchingNothing(t *testing.T) {
+	code, _, stderr := execChild(t, nil, "conform", "--target", "builtin", "--label-filter", "signatur")
+	if code != exitUsage || !strings.Contains(stderr, "no requirement matches") {
+		t.Errorf("exit %d, stderr %q; want 2 and no requirement matches", code, stderr)
 	}
 }
 
