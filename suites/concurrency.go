@@ -47,7 +47,7 @@ var _ = describe(LabelConcurrency, 70, func(sc *specContext) {
 			sc.remember(payloads[i])
 			sc.abortIfGone(d, payloads[i])
 			payloads[i].reproduceWith = fmt.Sprintf("%s load --target %s --platform %s --concurrency %d --requests %d --seed %d%s",
-				sc.run.Command, sc.run.Target, sc.run.Platform, n, n, sc.seed, credentialFlags(sc.run))
+				sc.run.Command, sc.run.DisplayTarget(), sc.run.Platform, n, n, sc.seed, credentialFlags(sc.run))
 			lat = append(lat, d.Duration)
 			if !acked(d) && len(failures) < maxFailuresShown {
 				failures = append(failures, sc.failure(payloads[i], d, fmt.Sprintf("each of %d concurrent deliveries must be %s", n, wantAck)))

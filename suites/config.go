@@ -160,6 +160,23 @@ func (c *Config) Validate() error {
 	return nil
 }
 
+// DisplayTarget is Target as it may be shown in reports and logs: a
+// password in it is replaced by "xxxxx", and the Secret and Token by "***"
+// wherever they appear (a token in the query string, say).
+func (c *Config) DisplayTarget() string {
+	s := c.Target
+	if u, err := url.Parse(c.Target); err == nil {
+		s = u.Redacted()
+	}
+	for _, secret := range []string{c.Secret, c.Token} {
+		if len(secret) >= 4 {
+			s = strings.ReplaceAll(s, secret, "***")
+			s = strings.ReplaceAll(s, url.QueryEscape(secret), "***")
+		}
+	}
+	return s
+}
+
 // platformConfig is the mock platform configuration the specs deliver with.
 func (c *Config) platformConfig() (mockplatform.Config, error) {
 	mc := mockplatform.NewConfig()

@@ -64,7 +64,7 @@ func (sc *specContext) abortIfGone(d *mockplatform.Delivery, s *sent) {
 	sc.mu.Unlock()
 	ginkgo.AbortSuite(fmt.Sprintf("the receiver at %s stopped accepting connections during [%s] after %d deliveries (%v): "+
 		"it probably crashed on one of the last deliveries it was sent: %s, %s; the remaining requirements were not run",
-		sc.run.Target, sc.current, n, d.Err, last, s.label()))
+		sc.run.DisplayTarget(), sc.current, n, d.Err, last, s.label()))
 }
 
 // setup validates the config and builds the mock platform once, before the
@@ -236,7 +236,7 @@ func (sc *specContext) check(s *sent, d *mockplatform.Delivery, want string, ok 
 func (sc *specContext) failure(s *sent, d *mockplatform.Delivery, want string) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "requirement [%s]: %s\n", sc.current, want)
-	fmt.Fprintf(&b, "sent:      POST %s  %s", sc.run.Target, s.label())
+	fmt.Fprintf(&b, "sent:      POST %s  %s", sc.run.DisplayTarget(), s.label())
 	if s.seed != 0 {
 		fmt.Fprintf(&b, " (seed %d, profile %s", s.seed, s.profile)
 		if s.version != "" {
@@ -291,7 +291,7 @@ func outcomeText(d *mockplatform.Delivery) string {
 
 // reproduce is a chathook command that sends the same bytes again.
 func (sc *specContext) reproduce(s *sent) string {
-	args := []string{sc.run.Command, "send", "--target", sc.run.Target, "--platform", sc.run.Platform}
+	args := []string{sc.run.Command, "send", "--target", sc.run.DisplayTarget(), "--platform", sc.run.Platform}
 	if s.edit == "" && s.seed != 0 {
 		args = append(args, "--event", s.event)
 		if s.kind != "" {
@@ -371,5 +371,17 @@ func snippet(b []byte, n int) string {
 		}
 		s = s[:cut] + "…"
 	}
-	return strings.NewReplacer("\n", `\n`, "\r", `\r`).Replace(s)
+	return printable(s)
+}
+
+// printable escapes control characters (newlines, ESC, BEL, NUL...) in text
+// that came from the receiver or a payload, so it cannot forge lines or
+// drive the terminal.
+func printable(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
+			return '\uFFFD'
+		}
+		return r
+	}, strings.NewReplacer("\n", `\n`, "\r", `\r`, "\t", `\t`).Replace(s))
 }

@@ -38,7 +38,7 @@ type RunOptions struct {
 // "chathook conform" calls; t only needs a Fail method.
 func Run(t ginkgo.GinkgoTestingT, cfg Config, opt RunOptions) *Summary {
 	sc := registerSpecs(&cfg)
-	sum := &Summary{Target: cfg.Target, Platform: cfg.Platform}
+	sum := &Summary{Target: cfg.DisplayTarget(), Platform: cfg.Platform}
 	ginkgo.ReportAfterSuite("chathook summary", func(r ginkgo.Report) {
 		sum.fill(r)
 	})

@@ -79,7 +79,7 @@ var _ = describe(LabelHandshake, 45, func(sc *specContext) {
 		}
 		ginkgo.Fail(fmt.Sprintf("requirement [handshake]: on saving the webhook Swiftsell POSTs {\"token\":\"<token>\"} and expects 200 with the same token back "+
 			"(raw, a JSON string, or a JSON object member)\nsent:      POST %s  {\"%s\":\"%s\"} (token also in the %s)\ngot:       %s (%s)\nreproduce: CHATHOOK_TOKEN=... %s handshake --target %s",
-			sc.run.Target, sc.run.TokenParam, redact(sc.run.Token), sc.tokenWhere(), got, h.Reason, sc.run.Command, sc.run.Target))
+			sc.run.DisplayTarget(), sc.run.TokenParam, redact(sc.run.Token), sc.tokenWhere(), got, h.Reason, sc.run.Command, sc.run.DisplayTarget()))
 	})
 })
 

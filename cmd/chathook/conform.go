@@ -293,7 +293,7 @@ func smokeCheck(ctx context.Context, cfg suites.Config) error {
 		return usageErrorf("%v", err)
 	}
 	if d.Err != nil {
-		return unreachableErrorf("cannot reach %s: %v (%s)", cfg.Target, d.Err, mockplatform.CauseOf(d.Err))
+		return unreachableErrorf("cannot reach %s: %v (%s)", cfg.DisplayTarget(), d.Err, mockplatform.CauseOf(d.Err))
 	}
 	return nil
 }

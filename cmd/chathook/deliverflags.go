@@ -268,11 +268,24 @@ func snippetOf(b []byte, n int) string {
 		}
 		s, more = s[:cut], true
 	}
-	s = strings.NewReplacer("\n", `\n`, "\r", `\r`, "\t", `\t`).Replace(s)
+	s = safeText(s)
 	if more {
 		s += "…"
 	}
 	return s
+}
+
+// safeText escapes line breaks and replaces other control characters (ESC,
+// BEL, NUL, C1) in text that came from a receiver or a file, so it cannot
+// forge output lines or drive the terminal.
+func safeText(s string) string {
+	s = strings.NewReplacer("\n", `\n`, "\r", `\r`, "\t", `\t`).Replace(s)
+	return strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
+			return '\uFFFD'
+		}
+		return r
+	}, s)
 }
 
 // shortError is the innermost useful text of a delivery error: "connection
@@ -432,13 +445,13 @@ func (t *tally) print(rec deliveryRecord) {
 	var b strings.Builder
 	fmt.Fprintf(&b, "#%d %s", rec.Seq, rec.Platform)
 	if rec.Event != "" {
-		fmt.Fprintf(&b, "/%s", rec.Event)
+		fmt.Fprintf(&b, "/%s", safeText(rec.Event))
 	}
 	if rec.Duplicate {
 		b.WriteString(" (duplicate)")
 	}
 	if rec.Source != "" && rec.Source != "generated" && !strings.HasPrefix(rec.Source, "step ") {
-		fmt.Fprintf(&b, " [%s]", rec.Source)
+		fmt.Fprintf(&b, " [%s]", safeText(rec.Source))
 	}
 	dur := time.Duration(rec.DurationMS * float64(time.Millisecond)).Round(100 * time.Microsecond)
 	if rec.Error != "" && rec.Status == 0 {
