@@ -184,7 +184,7 @@ func NewCapturer(cfg CaptureConfig) (*Capturer, error) {
 		return nil, fmt.Errorf("%w: token header %q is not a valid header name", ErrInvalidConfig, cfg.TokenHeader)
 	}
 	if cfg.SaveDir != "" {
-		if err := os.MkdirAll(cfg.SaveDir, 0o755); err != nil {
+		if err := os.MkdirAll(cfg.SaveDir, 0o700); err != nil {
 			return nil, fmt.Errorf("mockplatform: save dir: %w", err)
 		}
 	}
@@ -429,7 +429,7 @@ func writeAtomic(name string, data []byte) error {
 		err = cerr
 	}
 	if err == nil {
-		err = os.Chmod(tmp, 0o644)
+		err = os.Chmod(tmp, 0o600)
 	}
 	if err == nil {
 		err = os.Rename(tmp, name)

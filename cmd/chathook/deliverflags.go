@@ -372,6 +372,7 @@ type tally struct {
 	lastCause mockplatform.Cause
 	firstErr  string // first no-answer error, for the final line
 	interrupt bool
+	timeouts  int // consecutive deliveries that got no answer in time
 	// wantReject: faults were sent, so the receiver should reject them
 	// with 4xx; a 2xx is then the failure.
 	wantReject bool
@@ -433,7 +434,14 @@ func (t *tally) record(rec deliveryRecord, d *mockplatform.Delivery) (stop bool)
 		t.bad++
 	}
 	t.print(rec)
-	return d.Err != nil && fatalCause(cause)
+	if cause == mockplatform.CauseTimeout {
+		t.timeouts++
+	} else {
+		t.timeouts = 0
+	}
+	// Two deliveries in a row without an answer: the target is not
+	// answering; the rest would wait out the timeout one by one.
+	return d.Err != nil && (fatalCause(cause) || t.timeouts >= 2)
 }
 
 func (t *tally) print(rec deliveryRecord) {

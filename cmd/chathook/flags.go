@@ -4,6 +4,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net"
+	"strconv"
 	"strings"
 )
 
@@ -100,4 +102,18 @@ func redact(s string) string {
 	default:
 		return s[:3] + "***"
 	}
+}
+
+// checkListenAddr refuses a malformed --addr as a usage error (exit 2),
+// before listening turns it into a network error.
+func checkListenAddr(addr string) error {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return usageErrorf("--addr %q: want HOST:PORT, e.g. 127.0.0.1:8787 (%v)", addr, err)
+	}
+	if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
+		return usageErrorf("--addr %q: port %q is not a number from 0 to 65535", addr, port)
+	}
+	_ = host
+	return nil
 }

@@ -98,6 +98,9 @@ chathook replay --target http://127.0.0.1:8080/webhooks captures/   # resend wha
 		if err != nil {
 			return usageErrorf("%s", trimMP(err))
 		}
+		if err := checkListenAddr(*addr); err != nil {
+			return err
+		}
 		ln, err := net.Listen("tcp", *addr)
 		if err != nil {
 			return unreachableErrorf("cannot listen on %s: %v", *addr, listenCause(err))

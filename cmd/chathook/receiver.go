@@ -83,6 +83,9 @@ chathook receiver --platform replycx --variant wrong-handshake-reply --token t0k
 		if err != nil {
 			return usageErrorf("%v", err)
 		}
+		if err := checkListenAddr(*addr); err != nil {
+			return err
+		}
 		return serveReceiver(ctx, e, *addr, cfg, h)
 	}
 	register(c)

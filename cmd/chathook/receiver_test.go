@@ -44,7 +44,7 @@ func TestReceiverUsageErrors(t *testing.T) {
 		{[]string{"receiver", "--platform", "slack"}, exitUsage, "not a platform"},
 		{[]string{"receiver", "--token-placement", "cookie"}, exitUsage, "token placement"},
 		{[]string{"receiver", "extra"}, exitUsage, `unexpected argument "extra"`},
-		{[]string{"receiver", "--addr", "not an address"}, exitUnreachable, "cannot listen"},
+		{[]string{"receiver", "--addr", "not an address"}, exitUsage, "want HOST:PORT"},
 		{[]string{"receiver", "-h"}, exitOK, "Example:"},
 	} {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
