@@ -85,7 +85,8 @@ func runVariant(t *testing.T, platform, variant string) *suites.Summary {
 	t.Helper()
 	out := filepath.Join(t.TempDir(), "report.json")
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), "CHATHOOK_SELFTEST="+platform+":"+variant+":"+out)
+	// TMPDIR: the reproduction bodies failing specs save go away with the test.
+	cmd.Env = append(os.Environ(), "CHATHOOK_SELFTEST="+platform+":"+variant+":"+out, "TMPDIR="+t.TempDir())
 	if b, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("suite run against %s/%s: %v\n%s", platform, variant, err, b)
 	}

@@ -27,7 +27,7 @@ func TestMain(m *testing.M) {
 func execChild(t *testing.T, extraEnv []string, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(append(os.Environ(), "CHATHOOK_EXEC_ARGS="+strings.Join(args, "\x1f")), extraEnv...)
+	cmd.Env = append(append(os.Environ(), "CHATHOOK_EXEC_ARGS="+strings.Join(args, "\x1f"), "TMPDIR="+t.TempDir()), extraEnv...)
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	err := cmd.Run()
