@@ -65,6 +65,11 @@ CHATHOOK_TOKEN=t0ken chathook replay --target http://127.0.0.1:9000/swiftsell --
 		readErr := readPayloads(e, files, func(p payload) error {
 			pl, ev := detectPlatform(set, p.body, platform)
 			if pl == "" {
+				// A capture listen could not parse still records the platform
+				// it was received as.
+				pl = savedPlatform(p.source)
+			}
+			if pl == "" {
 				fmt.Fprintf(e.stderr, "chathook replay: %s: cannot tell the platform from the body; pass --platform\n", p.source)
 				bad++
 				return nil
@@ -178,6 +183,21 @@ func captureSeq(name string) (int64, bool) {
 	}
 	n, err := strconv.ParseInt(digits, 10, 64)
 	return n, err == nil
+}
+
+// savedPlatform reads the platform listen recorded in the .headers.json
+// saved next to a capture body; "" when there is none.
+func savedPlatform(bodyFile string) string {
+	var meta struct {
+		Platform string `json:"platform"`
+	}
+	if !strings.HasSuffix(bodyFile, ".json") {
+		return ""
+	}
+	if b, err := os.ReadFile(strings.TrimSuffix(bodyFile, ".json") + ".headers.json"); err == nil && json.Unmarshal(b, &meta) == nil {
+		return meta.Platform
+	}
+	return ""
 }
 
 // savedDeliveryID reads X-Chatwoot-Delivery from the .headers.json saved

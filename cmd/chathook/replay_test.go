@@ -141,3 +141,24 @@ func TestReplayCtrlCStopsWithAccounting(t *testing.T) {
 		t.Errorf("the receiver saw %d requests, want 2", n)
 	}
 }
+
+// A capture whose body is not JSON is still replayed, as the platform listen
+// recorded in its .headers.json.
+func TestReplaySavedCaptureUsesRecordedPlatform(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "000001-unknown.json"), []byte("not json"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "000001-unknown.headers.json"), []byte(`{"seq":1,"platform":"swiftsell"}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var got []byte
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got, _ = io.ReadAll(r.Body)
+	}))
+	defer srv.Close()
+	code, out, errs := execCLI(t, "", "replay", "--target", srv.URL, dir)
+	if code != exitOK || string(got) != "not json" || !strings.Contains(out, "#1 swiftsell") {
+		t.Errorf("exit %d, receiver got %q\n%s%s", code, got, out, errs)
+	}
+}
