@@ -20,7 +20,7 @@ var _ = describe(LabelConcurrency, 70, func(sc *specContext) {
 		payloads := make([]*sent, n)
 		for i := range payloads {
 			ec := sc.cases[i%len(sc.cases)]
-			payloads[i] = sc.generate(ec.event, ec.kind, generator.ProfileRealistic, generator.VersionLatest, sc.sampleSeed("concurrency", i))
+			payloads[i] = sc.generate(ec.event, ec.kind, generator.ProfileRealistic, generator.VersionLatest)
 		}
 		results := make([]*mockplatform.Delivery, n)
 		start := make(chan struct{})

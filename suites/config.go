@@ -24,12 +24,15 @@ const (
 	LabelIdempotency = "idempotency"
 	LabelOrdering    = "ordering"
 	LabelConcurrency = "concurrency"
+	// LabelHardening marks checks beyond what the platform's real
+	// deliveries exercise; they run only with Config.Hardening.
+	LabelHardening = "hardening"
 )
 
 // Labels lists every requirement label in report order.
 func Labels() []string {
 	return []string{LabelDelivery, LabelRobustness, LabelSignature, LabelToken, LabelHandshake,
-		LabelIdempotency, LabelOrdering, LabelConcurrency}
+		LabelIdempotency, LabelOrdering, LabelConcurrency, LabelHardening}
 }
 
 // Config describes the receiver under test and how to exercise it. Build it
@@ -65,8 +68,24 @@ type Config struct {
 	// and robustness specs. Default 3.
 	Samples int
 	// Seed makes every payload reproducible. 0 draws one; the report and
-	// every failure message show it.
+	// every failure message show it. It also builds the run's one world:
+	// every delivery of a run (every spec, every sample) comes from one
+	// account and the receiver's inbox, with the same contacts and
+	// conversations and growing ids and times.
 	Seed int64
+	// AccountID is the id of the world's Chatwoot account, to match a
+	// receiver bound to one account (a webhook belongs to one account).
+	// 0: drawn from the seed (Summary.World shows it).
+	AccountID int
+	// InboxID is the id of the receiver's inbox: the API inbox for
+	// "api_inbox", the agent bot's inbox for "agent_bot"; for "account",
+	// setting it makes every conversation event come from that inbox.
+	// 0: drawn from the seed.
+	InboxID int
+	// Hardening adds the requirements labelled "hardening": checks beyond
+	// what real deliveries exercise (bodies Chatwoot never sends, a
+	// timestamp in the future). Off: they do not run and do not count.
+	Hardening bool
 	// Timeout is the platform's delivery timeout: a delivery not answered
 	// within it fails. Default 5s, as Chatwoot.
 	Timeout time.Duration
@@ -144,6 +163,10 @@ func (c *Config) Validate() error {
 		return bad("BatchSize is %d; want at least 2", c.BatchSize)
 	case c.Tolerance <= 0:
 		return bad("Tolerance is %v; want > 0", c.Tolerance)
+	case c.AccountID < 0:
+		return bad("AccountID is %d; want a positive id (0: drawn from the seed)", c.AccountID)
+	case c.InboxID < 0:
+		return bad("InboxID is %d; want a positive id (0: drawn from the seed)", c.InboxID)
 	}
 	for _, v := range c.Versions {
 		if !contains(generator.Versions(), v) {

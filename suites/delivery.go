@@ -22,8 +22,7 @@ var _ = describe(LabelDelivery, 10, func(sc *specContext) {
 			}
 			var payloads []*sent
 			for i := 0; i < sc.run.Samples; i++ {
-				seed := sc.sampleSeed("delivery", ec, i)
-				s := sc.generate(ec.event, ec.kind, generator.ProfileRealistic, generator.VersionLatest, seed)
+				s := sc.generate(ec.event, ec.kind, generator.ProfileRealistic, generator.VersionLatest)
 				s.noDeliveryID = unsigned
 				payloads = append(payloads, s)
 			}
@@ -39,7 +38,7 @@ var _ = describe(LabelDelivery, 10, func(sc *specContext) {
 		var labels []string
 		for i := 0; i < sc.run.BatchSize; i++ {
 			ec := sc.cases[(i*7)%len(sc.cases)]
-			s := sc.generate(ec.event, ec.kind, generator.ProfileRealistic, "", sc.sampleSeed("batch", ec, i))
+			s := sc.generate(ec.event, ec.kind, generator.ProfileRealistic, "")
 			evs, err := mockplatform.SplitEnvelope(s.body)
 			if err != nil || len(evs) == 0 {
 				ginkgo.Fail(fmt.Sprintf("harness: generated %s is not an envelope: %v", ec, err))

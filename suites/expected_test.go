@@ -53,7 +53,9 @@ var expected = map[string][]string{
 	"swiftsell/wrong-handshake-reply":      {"handshake"},
 
 	// Defects that hit every message delivery.
-	"chatwoot/crash-missing-attachments": chatwootMessageSpecs,
+	// Every message delivery without attachments (under this seed, the
+	// raw-bytes message has one).
+	"chatwoot/crash-missing-attachments": without(chatwootMessageSpecs, "signature.raw-bytes"),
 	"chatwoot/strict-message-type-int":   chatwootMessageSpecs,
 	"chatwoot/slow-ack":                  chatwootMessageSpecs,
 
@@ -95,21 +97,17 @@ var expected = map[string][]string{
 	// messages, URLs with query strings), which under this seed is these.
 	"chatwoot/reserializes": {
 		"concurrency",
-		"delivery.contact_updated",
-		"delivery.conversation_opened",
+		"delivery.conversation_resolved",
 		"delivery.conversation_typing_off",
-		"delivery.conversation_typing_on",
 		"delivery.conversation_updated",
 		"delivery.inbox_created",
 		"delivery.inbox_updated",
-		"delivery.message_created",
 		"delivery.webwidget_triggered",
 		"robustness.edge",
 		"robustness.no-contact-inbox",
 		"robustness.unknown-keys",
 		"robustness.versions",
 		"signature.raw-bytes",
-		"signature.valid",
 	},
 
 	// Visitors have a null e-mail: every visitor message fails.
@@ -160,4 +158,19 @@ var expected = map[string][]string{
 		"robustness.null-sender",
 		"robustness.unknown-keys",
 	},
+}
+
+// without returns list less the given ids.
+func without(list []string, ids ...string) []string {
+	var out []string
+	for _, x := range list {
+		keep := true
+		for _, id := range ids {
+			keep = keep && x != id
+		}
+		if keep {
+			out = append(out, x)
+		}
+	}
+	return out
 }

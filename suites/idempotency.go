@@ -15,7 +15,7 @@ var _ = describe(LabelIdempotency, 50, func(sc *specContext) {
 		if sc.run.Platform == "chatwoot" {
 			ec = eventCase{event: "message_created"}
 		}
-		s := sc.generate(ec.event, ec.kind, generator.ProfileRealistic, generator.VersionLatest, sc.sampleSeed("idempotency"))
+		s := sc.generate(ec.event, ec.kind, generator.ProfileRealistic, generator.VersionLatest)
 		first := sc.deliver(ctx, s)
 		sc.check(s, first, "the first copy of a delivery must be "+wantAck, acked)
 		again := *s

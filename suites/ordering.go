@@ -17,10 +17,9 @@ var _ = describe(LabelOrdering, 60, func(sc *specContext) {
 		if sc.run.Platform == "swiftsell" {
 			name = "swiftsell-chat"
 		}
-		seed := sc.sampleSeed("ordering")
-		g, err := generator.New(seed)
+		g, sample, err := sc.newGenerator(generator.ProfileRealistic, generator.VersionLatest)
 		if err != nil {
-			ginkgo.Fail("harness: generator: " + err.Error())
+			ginkgo.Fail(err.Error())
 		}
 		steps, err := g.Scenario(name)
 		if err != nil {
@@ -33,7 +32,7 @@ var _ = describe(LabelOrdering, 60, func(sc *specContext) {
 				continue
 			}
 			payloads = append(payloads, &sent{event: st.Event, kind: st.Kind, body: st.Body,
-				edit: fmt.Sprintf("step %d of %d of scenario %q (seed %d), delivered in reverse order", i+1, len(steps), name, seed)})
+				edit: fmt.Sprintf("step %d of %d of scenario %q (seed %d, sample %d), delivered in reverse order", i+1, len(steps), name, sc.seed, sample)})
 		}
 		if len(payloads) < 2 {
 			ginkgo.Fail("harness: scenario has fewer than 2 events")

@@ -15,7 +15,22 @@ import (
 func Test(t ginkgo.GinkgoTestingT, cfg Config) {
 	registerSpecs(&cfg)
 	gomega.RegisterFailHandler(ginkgo.Fail)
-	ginkgo.RunSpecs(t, "chathook conformance")
+	suiteCfg, repCfg := ginkgo.GinkgoConfiguration()
+	suiteCfg.LabelFilter = LabelFilter(cfg, suiteCfg.LabelFilter)
+	ginkgo.RunSpecs(t, "chathook conformance", suiteCfg, repCfg)
+}
+
+// LabelFilter is the Ginkgo label filter a run uses: filter, and, unless
+// cfg.Hardening, not the hardening requirements (so they neither run nor
+// count).
+func LabelFilter(cfg Config, filter string) string {
+	if cfg.Hardening {
+		return filter
+	}
+	if filter == "" {
+		return "!" + LabelHardening
+	}
+	return "(" + filter + ") && !" + LabelHardening
 }
 
 // GinkgoTest adds the requirements to the caller's own Ginkgo suite, inside
@@ -39,16 +54,25 @@ type RunOptions struct {
 func Run(t ginkgo.GinkgoTestingT, cfg Config, opt RunOptions) *Summary {
 	sc := registerSpecs(&cfg)
 	sum := &Summary{Target: cfg.DisplayTarget(), Platform: cfg.Platform}
+	if !cfg.Hardening {
+		sum.hide = LabelHardening
+	}
 	ginkgo.ReportAfterSuite("chathook summary", func(r ginkgo.Report) {
 		sum.fill(r)
 	})
 	gomega.RegisterFailHandler(ginkgo.Fail)
 	start := time.Now()
+	opt.Suite.LabelFilter = LabelFilter(cfg, opt.Suite.LabelFilter)
 	ginkgo.RunSpecs(t, "chathook conformance", opt.Suite, opt.Reporter)
 	if sum.Duration == 0 {
 		sum.Duration = time.Since(start)
 	}
 	sum.Seed = sc.seed
+	if sc.seed != 0 {
+		w := sc.run
+		w.Seed = sc.seed
+		sum.World, _ = w.World()
+	}
 	if sc.run.Platform != "" {
 		sum.Platform = sc.run.Platform
 	}

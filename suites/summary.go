@@ -18,10 +18,13 @@ type Summary struct {
 	Target   string         `json:"target"`
 	Platform string         `json:"platform"`
 	Seed     int64          `json:"seed"`
+	World    string         `json:"world,omitempty"` // the account and inbox every delivery came from
 	Passed   bool           `json:"passed"`
 	Duration time.Duration  `json:"duration_ns"`
 	Labels   []LabelSummary `json:"labels"`
 	Specs    []SpecResult   `json:"specs"`
+
+	hide string // a label whose specs are left out (hardening, when not asked for)
 }
 
 // LabelSummary counts the specs of one label.
@@ -55,6 +58,9 @@ func (s *Summary) fill(r ginkgo.Report) {
 		res.ID, res.Text = splitID(sp.LeafNodeText)
 		if labels := sp.Labels(); len(labels) > 0 {
 			res.Label = labels[0]
+		}
+		if s.hide != "" && res.Label == s.hide {
+			continue
 		}
 		switch {
 		case sp.State == types.SpecStatePassed:
@@ -168,6 +174,9 @@ func (s *Summary) WriteText(w io.Writer) error {
 		verdict = "NOT CONFORMANT"
 	}
 	fmt.Fprintf(w, "\n%s: %s receiver at %s (seed %d, %s)\n", verdict, s.Platform, s.Target, s.Seed, s.Duration.Round(time.Millisecond))
+	if s.World != "" {
+		fmt.Fprintf(w, "world: %s\n", s.World)
+	}
 	if failed := s.Failed(); len(failed) > 0 {
 		fmt.Fprintf(w, "failing requirements:\n")
 		for _, f := range failed {

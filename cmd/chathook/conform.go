@@ -44,10 +44,10 @@ CHATHOOK_TOKEN=t0k chathook conform --target https://bot.example.test/hook --pla
 type conformFlags struct {
 	target, platform, secret, token, placement, receiver, version string
 	labelFilter, junit, jsonOut, markdown, caCert                 string
-	samples, concurrency                                          int
+	samples, concurrency, accountID, inboxID                       int
 	seed                                                          int64
 	timeout, tolerance                                            time.Duration
-	insecure                                                      bool
+	insecure, hardening                                           bool
 	headers                                                       headerList
 }
 
@@ -67,6 +67,9 @@ func runConform(ctx context.Context, c *command, e *env, args []string) error {
 	fs.DurationVar(&f.timeout, "timeout", def.Timeout, "the platform's delivery `timeout`")
 	fs.DurationVar(&f.tolerance, "tolerance", def.Tolerance, "the signature timestamp age your receiver rejects past; signature.stale sends one twice as old")
 	fs.IntVar(&f.concurrency, "concurrency", def.Concurrency, "deliveries sent at once by the concurrency spec")
+	fs.IntVar(&f.accountID, "account-id", 0, "Chatwoot account `id` every delivery comes from, to match a receiver bound to one account (0: drawn from the seed, printed)")
+	fs.IntVar(&f.inboxID, "inbox-id", 0, "`id` of the receiver's inbox (the API inbox, the agent bot's inbox; for an account webhook every conversation then comes from it; 0: drawn from the seed, printed)")
+	fs.BoolVar(&f.hardening, "hardening", false, "also run the hardening requirements (bodies Chatwoot never sends, a future timestamp); without it they do not run and do not count")
 	fs.StringVar(&f.labelFilter, "label-filter", "", "run only requirements matching this Ginkgo label `expression`, e.g. 'delivery || signature' or '!concurrency'")
 	fs.StringVar(&f.junit, "junit", "", "write a JUnit XML report to `FILE`")
 	fs.StringVar(&f.jsonOut, "json", "", "write the JSON summary (per requirement) to `FILE`")
@@ -114,6 +117,7 @@ func runConform(ctx context.Context, c *command, e *env, args []string) error {
 	cfg.TokenPlacement, cfg.Receiver, cfg.Version = f.placement, f.receiver, f.version
 	cfg.Samples, cfg.Seed, cfg.Timeout, cfg.Concurrency = f.samples, f.seed, f.timeout, f.concurrency
 	cfg.Tolerance = f.tolerance
+	cfg.AccountID, cfg.InboxID, cfg.Hardening = f.accountID, f.inboxID, f.hardening
 	if cfg.Header, err = parseHeaders(f.headers); err != nil {
 		return err
 	}
@@ -126,6 +130,9 @@ func runConform(ctx context.Context, c *command, e *env, args []string) error {
 	if f.labelFilter != "" {
 		if _, err := types.ParseLabelFilter(f.labelFilter); err != nil {
 			return usageErrorf("--label-filter %q: %s", f.labelFilter, oneLine(err.Error()))
+		}
+		if !f.hardening && strings.Contains(f.labelFilter, suites.LabelHardening) && !strings.Contains(f.labelFilter, "!"+suites.LabelHardening) {
+			return usageErrorf("--label-filter %q selects hardening requirements: add --hardening (they do not run without it)", f.labelFilter)
 		}
 	}
 	for _, r := range []struct{ flag, path string }{{"--junit", f.junit}, {"--json", f.jsonOut}, {"--markdown", f.markdown}} {
@@ -197,6 +204,9 @@ func runConform(ctx context.Context, c *command, e *env, args []string) error {
 		cfg.Seed = drawSeed()
 	}
 	fmt.Fprintf(e.stderr, "seed: %d (rerun the same payloads with --seed %d)\n", cfg.Seed, cfg.Seed)
+	if w, err := cfg.World(); err == nil {
+		fmt.Fprintf(e.stderr, "world: %s\n", w)
+	}
 
 	if f.labelFilter != "" {
 		suiteCfg.LabelFilter = f.labelFilter
@@ -322,7 +332,8 @@ func checkReportPath(flagName, path string) error {
 func flagNames(err error) string {
 	msg := strings.TrimPrefix(err.Error(), suites.ErrConfig.Error()+": ")
 	return strings.NewReplacer("Target ", "--target ", "Platform ", "--platform ", "Samples ", "--samples ",
-		"Timeout ", "--timeout ", "Concurrency ", "--concurrency ", "Tolerance ", "--tolerance ", "BatchSize ", "batch size ").Replace(msg)
+		"Timeout ", "--timeout ", "Concurrency ", "--concurrency ", "Tolerance ", "--tolerance ", "BatchSize ", "batch size ",
+		"AccountID ", "--account-id ", "InboxID ", "--inbox-id ").Replace(msg)
 }
 
 func oneLine(s string) string {

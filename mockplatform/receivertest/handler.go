@@ -111,8 +111,11 @@ func (h *receiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			writeError(w, fail(http.StatusServiceUnavailable, "busy: another delivery is being processed"))
 			return
 		}
-		defer h.busy.Unlock()
+		// Unlock when the work is done, before the answer is written: a
+		// client that sends its next delivery as soon as it reads this
+		// answer must not find the receiver still busy.
 		h.work(r.Context())
+		h.busy.Unlock()
 	}
 	if r.Method != http.MethodPost {
 		w.Header().Set("Allow", http.MethodPost)
