@@ -21,13 +21,13 @@ import (
 // platform that delivers, and the seed. Specs get it from their closure
 // instead of globals.
 type specContext struct {
-	cfg     *Config
-	cases   []eventCase // the platform's events, fixed when the tree is built
+	cfg   *Config
+	cases []eventCase // the platform's events, fixed when the tree is built
 	// signedFor makes a correctly signed message_created (or skips the
 	// spec when the receiver claims no signature check); set by the
 	// signature group.
 	signedFor func(ctx context.Context, tag string) *sent
-	current string      // id of the running spec
+	current   string // id of the running spec
 
 	once     sync.Once
 	setupErr error

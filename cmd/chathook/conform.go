@@ -44,7 +44,7 @@ CHATHOOK_TOKEN=t0k chathook conform --target https://bot.example.test/hook --pla
 type conformFlags struct {
 	target, platform, secret, token, placement, receiver, version string
 	labelFilter, junit, jsonOut, markdown, caCert                 string
-	samples, concurrency, accountID, inboxID                       int
+	samples, concurrency, accountID, inboxID                      int
 	seed                                                          int64
 	timeout, tolerance                                            time.Duration
 	insecure, hardening                                           bool
