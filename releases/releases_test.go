@@ -238,7 +238,9 @@ func TestParseKind(t *testing.T) {
 
 func TestBuildRejectsBadData(t *testing.T) {
 	base := `{"platform":"chatwoot","releases":[{"version":"1.0.0","commit":"c","date":"d","changes":[%s]}%s]}`
-	one := func(changes string) string { return strings.Replace(strings.Replace(base, "%s", changes, 1), "%s", "", 1) }
+	one := func(changes string) string {
+		return strings.Replace(strings.Replace(base, "%s", changes, 1), "%s", "", 1)
+	}
 	tests := []struct {
 		name, data, want string
 	}{
