@@ -78,6 +78,7 @@ func runConform(ctx context.Context, c *command, e *env, args []string) error {
 	fs.BoolVar(&f.insecure, "insecure", false, "do not verify the target's TLS certificate")
 	fs.StringVar(&f.caCert, "ca-cert", "", "trust this PEM `file`'s CA for an https target")
 	fs.Var(&f.headers, "header", "extra request header 'K: V' (repeatable)")
+	wait := addWaitFlag(fs)
 	// Ginkgo's own flags (--ginkgo.v, --ginkgo.focus, ...) live on the
 	// global flag set; accept them here too, without listing them in -h.
 	flag.CommandLine.VisitAll(func(fl *flag.Flag) {
@@ -174,6 +175,9 @@ func runConform(ctx context.Context, c *command, e *env, args []string) error {
 	}
 	suiteCfg, repCfg := ginkgo.GinkgoConfiguration()
 	if !suiteCfg.DryRun {
+		if err := waitForTarget(ctx, e.stderr, cfg.Target, *wait); err != nil {
+			return err
+		}
 		if err := smokeCheck(ctx, cfg); err != nil {
 			return err
 		}

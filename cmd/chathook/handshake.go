@@ -49,6 +49,9 @@ CHATHOOK_TOKEN=t0ken chathook handshake --target http://127.0.0.1:9000/swiftsell
 		if err := f.setup(e); err != nil {
 			return err
 		}
+		if err := waitForTarget(ctx, e.stderr, f.target, *f.wait); err != nil {
+			return err
+		}
 		defer f.close()
 		if f.cfg.Token == "" {
 			return usageErrorf("--token is required (or CHATHOOK_TOKEN)")

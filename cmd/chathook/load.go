@@ -103,6 +103,7 @@ func runLoad(ctx context.Context, c *command, e *env, args []string) error {
 	fs.StringVar(&f.caCert, "ca-cert", "", "trust the CA certificates in this PEM `file` for an https target")
 	fs.Var(&f.headers, "header", "extra request `header` 'Name: value' (repeatable)")
 	fs.StringVar(&f.format, "format", "text", "output `format`: text or json (the summary on stdout; progress goes to stderr)")
+	wait := addWaitFlag(fs)
 	fs.BoolVar(&f.progress, "progress", true, "show progress on stderr (a live line on a terminal, a line every 5s otherwise)")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
@@ -115,6 +116,9 @@ func runLoad(ctx context.Context, c *command, e *env, args []string) error {
 
 	cfg, maxErr, err := f.config(e)
 	if err != nil {
+		return err
+	}
+	if err := waitForTarget(ctx, e.stderr, cfg.Target, *wait); err != nil {
 		return err
 	}
 	set, err := loadSchemas()
