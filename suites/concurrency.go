@@ -31,7 +31,11 @@ var _ = describe(LabelConcurrency, 70, func(sc *specContext) {
 				defer wg.Done()
 				defer ginkgo.GinkgoRecover()
 				<-start
-				d, err := sc.platform.Deliver(ctx, sc.run.Target, payloads[i].body)
+				var opts []mockplatform.DeliverOption
+				if sc.unsigned {
+					opts = append(opts, mockplatform.NoDeliveryID())
+				}
+				d, err := sc.platform.Deliver(ctx, sc.run.Target, payloads[i].body, opts...)
 				if err != nil {
 					d = &mockplatform.Delivery{Err: err}
 				}
@@ -46,6 +50,7 @@ var _ = describe(LabelConcurrency, 70, func(sc *specContext) {
 		for i, d := range results {
 			sc.remember(payloads[i])
 			sc.abortIfGone(d, payloads[i])
+			sc.recordOutcome(payloads[i], d)
 			payloads[i].reproduceWith = fmt.Sprintf("%s load --target %s --platform %s --concurrency %d --requests %d --seed %d%s",
 				sc.run.Command, sc.run.DisplayTarget(), sc.run.Platform, n, n, sc.seed, credentialFlags(sc.run))
 			lat = append(lat, d.Duration)

@@ -45,8 +45,14 @@ type Config struct {
 	// ("chatwoot", "bevatel", "swiftsell", "replycx", ...). Required.
 	Platform string
 	// Receiver is the Chatwoot receiver kind imitated: "account" (default),
-	// "api_inbox" or "agent_bot".
+	// "api_inbox", "agent_bot", or one of the unsigned senders
+	// "automation", "macro", "installation". The specs send only the
+	// events that kind gets at Version (package releases).
 	Receiver string
+	// Events is an account webhook's subscription: the specs send only
+	// these events. Empty: every event an account webhook of Version can
+	// get. Only for Receiver "account".
+	Events []string
 	// Version is the Chatwoot version whose delivery is imitated ("latest"
 	// = 4.16). Versions older than 4.11.2 do not sign, so the signature
 	// specs skip.
@@ -176,6 +182,27 @@ func (c *Config) Validate() error {
 	if c.Command == "" {
 		c.Command = "chathook"
 	}
+	if c.Platform == "chatwoot" {
+		k, err := c.kind()
+		if err != nil {
+			return bad("Receiver %q is not a receiver kind (valid: account, api_inbox, agent_bot, automation, macro, installation)", c.Receiver)
+		}
+		if _, err := c.release(); err != nil {
+			return bad("Version %q: %v", c.Version, strings.TrimPrefix(err.Error(), "releases: "))
+		}
+		if unsignedKind(k) && c.Secret != "" {
+			return bad("Secret is set, but Chatwoot never signs %s webhooks (nor sends X-Chatwoot-Delivery): a receiver of them cannot verify a signature; drop the secret", k)
+		}
+		evs, err := c.receiverEvents()
+		if err != nil {
+			return bad("%v", err)
+		}
+		if len(evs) == 0 {
+			return bad("a receiver of kind %s gets no event from Chatwoot %s", k, c.Version)
+		}
+	} else if len(c.Events) > 0 {
+		return bad("Events applies to Chatwoot account webhooks")
+	}
 	// Let mockplatform check receiver, version and token placement.
 	if _, err := c.platformConfig(); err != nil {
 		return bad("%v", err)
@@ -200,6 +227,11 @@ func (c *Config) DisplayTarget() string {
 	return s
 }
 
+// PlatformConfig is the mock platform configuration the specs deliver
+// with (an unsigned receiver kind is delivered as an account webhook
+// without a secret).
+func (c *Config) PlatformConfig() (mockplatform.Config, error) { return c.platformConfig() }
+
 // platformConfig is the mock platform configuration the specs deliver with.
 func (c *Config) platformConfig() (mockplatform.Config, error) {
 	mc := mockplatform.NewConfig()
@@ -207,6 +239,11 @@ func (c *Config) platformConfig() (mockplatform.Config, error) {
 	mc.Receiver = c.Receiver
 	mc.Version = c.Version
 	mc.Secret = c.Secret
+	if k, err := c.kind(); err == nil && unsignedKind(k) {
+		// Delivered like an account webhook (WebhookJob, no retry), never
+		// signed; the specs also send no delivery id.
+		mc.Receiver, mc.Secret = mockplatform.ReceiverAccount, ""
+	}
 	mc.Token = c.Token
 	mc.TokenPlacement = c.TokenPlacement
 	mc.TokenHeader = c.TokenHeader

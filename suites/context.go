@@ -36,11 +36,13 @@ type specContext struct {
 	platform *mockplatform.Platform
 	schema   *schemas.Platform
 	set      *schemas.Set
+	unsigned bool // the receiver kind is never signed and gets no delivery id
 
-	mu      sync.Mutex // guards recent, sentN and samples
-	recent  []string   // the last deliveries sent, for a receiver that stops answering
-	sentN   int
-	samples int // samples taken from the world so far
+	mu       sync.Mutex // guards recent, sentN and samples
+	recent   []string   // the last deliveries sent, for a receiver that stops answering
+	sentN    int
+	samples  int       // samples taken from the world so far
+	outcomes []outcome // deliveries of correct payloads, for the diagnosis
 }
 
 // remember records a delivery so that, if the receiver stops answering,
@@ -86,6 +88,9 @@ func (sc *specContext) setup() {
 		sc.seed = sc.run.Seed
 		if sc.seed == 0 {
 			sc.seed = drawSeed()
+		}
+		if k, err := sc.run.kind(); err == nil && sc.run.Platform == "chatwoot" {
+			sc.unsigned = unsignedKind(k)
 		}
 		mc, err := sc.run.platformConfig()
 		if err != nil {
@@ -221,7 +226,7 @@ func (sc *specContext) deliver(ctx context.Context, s *sent) *mockplatform.Deliv
 	if s.deliveryID != "" {
 		opts = append(opts, mockplatform.WithDeliveryID(s.deliveryID))
 	}
-	if s.noDeliveryID {
+	if s.noDeliveryID || sc.unsigned {
 		opts = append(opts, mockplatform.NoDeliveryID())
 	}
 	if s.contentType != "" {
@@ -236,6 +241,7 @@ func (sc *specContext) deliver(ctx context.Context, s *sent) *mockplatform.Deliv
 	}
 	sc.abortIfGone(d, s)
 	sc.remember(s)
+	sc.recordOutcome(s, d)
 	if s.deliveryID == "" {
 		s.deliveryID = d.DeliveryID
 	}
@@ -337,6 +343,7 @@ func (sc *specContext) reproduce(s *sent) string {
 	}
 	if sc.run.Platform == "chatwoot" {
 		if sc.run.Receiver != "" && sc.run.Receiver != mockplatform.ReceiverAccount {
+			// automation, macro and installation too: send delivers them unsigned, without a delivery id.
 			args = append(args, "--receiver", sc.run.Receiver)
 		}
 		if s.edit == "" && s.seed != 0 {

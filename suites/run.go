@@ -1,6 +1,7 @@
 package suites
 
 import (
+	"context"
 	"time"
 
 	"github.com/onsi/ginkgo/v2"
@@ -47,6 +48,9 @@ func GinkgoTest(cfg *Config) {
 type RunOptions struct {
 	Suite    types.SuiteConfig
 	Reporter types.ReporterConfig
+	// Context bounds the diagnosis probes sent after a failed run (nil:
+	// context.Background); a canceled run sends none.
+	Context context.Context
 }
 
 // Run runs the suite like Test and also returns its Summary. It is what
@@ -68,6 +72,15 @@ func Run(t ginkgo.GinkgoTestingT, cfg Config, opt RunOptions) *Summary {
 		sum.Duration = time.Since(start)
 	}
 	sum.Seed = sc.seed
+	if !sum.Passed && !opt.Suite.DryRun {
+		ctx := opt.Context
+		if ctx == nil {
+			ctx = context.Background()
+		}
+		if ctx.Err() == nil {
+			sum.Diagnosis = sc.diagnose(ctx)
+		}
+	}
 	if sc.seed != 0 {
 		w := sc.run
 		w.Seed = sc.seed

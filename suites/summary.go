@@ -15,14 +15,18 @@ import (
 
 // Summary is the outcome of a run, requirement by requirement.
 type Summary struct {
-	Target   string         `json:"target"`
-	Platform string         `json:"platform"`
-	Seed     int64          `json:"seed"`
-	World    string         `json:"world,omitempty"` // the account and inbox every delivery came from
-	Passed   bool           `json:"passed"`
-	Duration time.Duration  `json:"duration_ns"`
-	Labels   []LabelSummary `json:"labels"`
-	Specs    []SpecResult   `json:"specs"`
+	Target   string `json:"target"`
+	Platform string `json:"platform"`
+	Seed     int64  `json:"seed"`
+	World    string `json:"world,omitempty"` // the account and inbox every delivery came from
+	// Diagnosis holds one line per common cause of the failures (a
+	// forgotten secret, a signing mistake, a payload field the receiver
+	// fails on), what to do first; empty when there is none.
+	Diagnosis []string       `json:"diagnosis,omitempty"`
+	Passed    bool           `json:"passed"`
+	Duration  time.Duration  `json:"duration_ns"`
+	Labels    []LabelSummary `json:"labels"`
+	Specs     []SpecResult   `json:"specs"`
 
 	hide string // a label whose specs are left out (hardening, when not asked for)
 }
@@ -158,6 +162,9 @@ func (s *Summary) FailedIDs() []string {
 
 // WriteText writes the per-label table and the failing requirements.
 func (s *Summary) WriteText(w io.Writer) error {
+	for _, d := range s.Diagnosis {
+		fmt.Fprintf(w, "%s\n\n", d)
+	}
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintf(tw, "LABEL\tPASSED\tFAILED\tSKIPPED\n")
 	var tp, tf, ts int
@@ -202,6 +209,9 @@ func (s *Summary) WriteMarkdown(w io.Writer) error {
 	}
 	fmt.Fprintf(w, "## %s chathook conformance: %s\n\n", icon, s.Platform)
 	fmt.Fprintf(w, "Target `%s`, seed `%d`, %s.\n\n", s.Target, s.Seed, s.Duration.Round(time.Millisecond))
+	for _, d := range s.Diagnosis {
+		fmt.Fprintf(w, "> **%s**\n\n", strings.TrimPrefix(d, "diagnosis: "))
+	}
 	fmt.Fprintf(w, "| label | passed | failed | skipped |\n|---|---:|---:|---:|\n")
 	for _, l := range s.Labels {
 		fmt.Fprintf(w, "| %s | %d | %d | %d |\n", l.Label, l.Passed, l.Failed, l.Skipped)

@@ -53,6 +53,7 @@ type conformFlags struct {
 	timeout, tolerance                                            time.Duration
 	insecure, hardening                                           bool
 	headers                                                       headerList
+	events                                                        stringList
 }
 
 func runConform(ctx context.Context, c *command, e *env, args []string) error {
@@ -64,7 +65,8 @@ func runConform(ctx context.Context, c *command, e *env, args []string) error {
 	fs.StringVar(&f.secret, "secret", "", "Chatwoot signing `secret` the receiver verifies (or CHATHOOK_SECRET); none: signature specs skip")
 	fs.StringVar(&f.token, "token", "", "Swiftsell `token` the receiver checks (or CHATHOOK_TOKEN); none: token and handshake specs skip")
 	fs.StringVar(&f.placement, "token-placement", def.TokenPlacement, "where the Swiftsell token travels: header (X-Swiftsell-Token), query or body (an assumption: Swiftsell does not say)")
-	fs.StringVar(&f.receiver, "receiver", def.Receiver, "Chatwoot receiver `kind` imitated: account, api_inbox or agent_bot")
+	fs.StringVar(&f.receiver, "receiver", def.Receiver, "Chatwoot receiver `kind` imitated: account, api_inbox, agent_bot, or the unsigned automation, macro, installation; only the events that kind gets at --version are sent")
+	fs.Var(&f.events, "events", "the account webhook's subscription: only these `events` are sent (comma-separated or repeated; default: every account event of --version)")
 	fs.StringVar(&f.version, "version", def.Version, "Chatwoot `version` whose delivery is imitated (before 4.11.2 nothing is signed)")
 	fs.IntVar(&f.samples, "samples", def.Samples, "seeded payloads per event")
 	fs.Int64Var(&f.seed, "seed", 0, "`seed` for every payload; 0 draws one (printed)")
@@ -104,6 +106,7 @@ func runConform(ctx context.Context, c *command, e *env, args []string) error {
 	cfg.Samples, cfg.Seed, cfg.Timeout, cfg.Concurrency = f.samples, f.seed, f.timeout, f.concurrency
 	cfg.Tolerance = f.tolerance
 	cfg.AccountID, cfg.InboxID, cfg.Hardening = f.accountID, f.inboxID, f.hardening
+	cfg.Events = f.events
 	if cfg.Header, err = parseHeaders(f.headers); err != nil {
 		return err
 	}
@@ -207,7 +210,7 @@ func runConform(ctx context.Context, c *command, e *env, args []string) error {
 		repCfg.NoColor = true
 	}
 	repCfg.SilenceSkips = !repCfg.Verbose && !repCfg.VeryVerbose
-	sum := suites.Run(&fakeT{}, cfg, suites.RunOptions{Suite: suiteCfg, Reporter: repCfg})
+	sum := suites.Run(&fakeT{}, cfg, suites.RunOptions{Suite: suiteCfg, Reporter: repCfg, Context: ctx})
 
 	fmt.Fprintln(e.stdout)
 	if suiteCfg.DryRun {
@@ -253,6 +256,10 @@ func runConform(ctx context.Context, c *command, e *env, args []string) error {
 // versionSigns reports whether the imitated Chatwoot version and receiver
 // kind sign deliveries (a receiver given a secret then verifies them).
 func versionSigns(platform string, cfg suites.Config) bool {
+	cfg.Platform = platform
+	if cfg.Unsigned() {
+		return false
+	}
 	mc := mockplatform.NewConfig()
 	mc.Platform, mc.Receiver, mc.Version, mc.Secret = platform, cfg.Receiver, cfg.Version, "probe"
 	p, err := mockplatform.New(mc)
@@ -266,10 +273,11 @@ func versionSigns(platform string, cfg suites.Config) bool {
 // smokeCheck sends one valid delivery so that an unreachable target exits
 // 3 at once with the cause, instead of failing every requirement.
 func smokeCheck(ctx context.Context, cfg suites.Config) error {
-	mc := mockplatform.NewConfig()
-	mc.Platform, mc.Receiver, mc.Version = cfg.Platform, cfg.Receiver, cfg.Version
-	mc.Secret, mc.Token, mc.TokenPlacement = cfg.Secret, cfg.Token, cfg.TokenPlacement
-	mc.Timeout, mc.TLSConfig, mc.Header = cfg.Timeout, cfg.TLSConfig, cfg.Header
+	mc, err := cfg.PlatformConfig()
+	if err != nil {
+		return usageErrorf("%v", err)
+	}
+	mc.RetryWait = -1
 	p, err := mockplatform.New(mc)
 	if err != nil {
 		return usageErrorf("%v", err)
@@ -279,15 +287,29 @@ func smokeCheck(ctx context.Context, cfg suites.Config) error {
 	if err != nil {
 		return withCode(exitUnreachable, err)
 	}
-	event := "conversation_created"
-	if cfg.Platform == "swiftsell" {
-		event = "conversation_create"
+	// One event the receiver really gets (the first of its events).
+	event := "conversation_create"
+	if cfg.Platform == "chatwoot" {
+		evs, err := cfg.ReceiverEvents()
+		if err != nil || len(evs) == 0 {
+			return usageErrorf("%v", err)
+		}
+		event = evs[0]
+		for _, ev := range evs {
+			if ev == "conversation_created" {
+				event = ev
+			}
+		}
 	}
 	body, err := g.Payload(cfg.Platform, event, "")
 	if err != nil {
 		return withCode(exitUnreachable, err)
 	}
-	d, err := p.Deliver(ctx, cfg.Target, body)
+	var opts []mockplatform.DeliverOption
+	if cfg.Unsigned() {
+		opts = append(opts, mockplatform.NoDeliveryID())
+	}
+	d, err := p.Deliver(ctx, cfg.Target, body, opts...)
 	if err != nil {
 		return usageErrorf("%v", err)
 	}
@@ -322,7 +344,8 @@ func flagNames(err error) string {
 	msg := strings.TrimPrefix(err.Error(), suites.ErrConfig.Error()+": ")
 	return strings.NewReplacer("Target ", "--target ", "Platform ", "--platform ", "Samples ", "--samples ",
 		"Timeout ", "--timeout ", "Concurrency ", "--concurrency ", "Tolerance ", "--tolerance ", "BatchSize ", "batch size ",
-		"AccountID ", "--account-id ", "InboxID ", "--inbox-id ").Replace(msg)
+		"AccountID ", "--account-id ", "InboxID ", "--inbox-id ", "Events: ", "--events: ", "Events applies", "--events applies",
+		"Receiver ", "--receiver ", "Version ", "--version ", "Secret is set", "--secret is set").Replace(msg)
 }
 
 func oneLine(s string) string {

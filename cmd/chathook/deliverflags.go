@@ -67,11 +67,17 @@ type deliveryFlags struct {
 	wait            *time.Duration
 
 	// Resolved by setup.
-	cfg        mockplatform.Config // the base config (platform and receiver set per delivery)
-	faultOpts  []mockplatform.Fault
-	platforms  map[string]*mockplatform.Platform
-	chatwoot   bool // whether the Chatwoot flags were registered
-	targetText string
+	cfg       mockplatform.Config // the base config (platform and receiver set per delivery)
+	faultOpts []mockplatform.Fault
+	platforms map[string]*mockplatform.Platform
+	chatwoot  bool // whether the Chatwoot flags were registered
+	// unsignedKind: --receiver automation, macro or installation, which
+	// Chatwoot delivers like an account webhook but never signs and never
+	// gives an X-Chatwoot-Delivery (app/services/automation_rules/
+	// action_service.rb, app/services/macros/execution_service.rb,
+	// app/listeners/installation_webhook_listener.rb).
+	unsignedKind bool
+	targetText   string
 }
 
 // addDeliveryFlags registers the common flags on fs. chatwoot adds the flags
@@ -91,7 +97,7 @@ func addDeliveryFlags(fs *flag.FlagSet, chatwoot bool) *deliveryFlags {
 	if chatwoot {
 		fs.StringVar(&f.platform, "platform", "", "`platform` or alias: chatwoot (bevatel, messagehub, voxsig) or swiftsell (replycx)")
 		fs.StringVar(&f.secret, "secret", "", "Chatwoot signing `secret` (default $CHATHOOK_SECRET); none: unsigned deliveries")
-		fs.StringVar(&f.receiver, "receiver", "", "Chatwoot receiver `kind` imitated: account (default), api_inbox or agent_bot (retried on 429/500)")
+		fs.StringVar(&f.receiver, "receiver", "", "Chatwoot receiver `kind` imitated: account (default), api_inbox, agent_bot (retried on 429/500), or automation, macro, installation (unsigned, no delivery id)")
 		fs.StringVar(&f.version, "version", "", "Chatwoot `version` imitated, e.g. 4.16 (latest), 4.14, 4.10, 2: the delivery (signing from 4.11.2, User-Agent, redirects) and the generated payload shape")
 		fs.StringVar(&f.deliveryVersion, "delivery-version", "", "Chatwoot `version` whose delivery is imitated, when it differs from --version (the payload shape)")
 		fs.DurationVar(&f.retryWait, "retry-wait", mockplatform.DefaultRetryWait, "pause between agent-bot attempts")
@@ -144,6 +150,14 @@ func (f *deliveryFlags) setup(e *env) error {
 	cfg.CaptureBody = 4 << 10
 	if f.receiver != "" {
 		cfg.Receiver = f.receiver
+	}
+	switch f.receiver {
+	case "automation", "macro", "installation":
+		if cfg.Secret != "" {
+			return usageErrorf("--receiver %s: Chatwoot never signs %s webhooks; drop --secret (and CHATHOOK_SECRET)", f.receiver, f.receiver)
+		}
+		f.unsignedKind = true
+		cfg.Receiver = mockplatform.ReceiverAccount
 	}
 	cfg.Version = f.deliveryVersionOrDefault()
 	if cfg.Header, err = parseHeaders(f.headers); err != nil {
@@ -219,6 +233,9 @@ func (f *deliveryFlags) close() {
 // options returns the per-delivery options of the flags.
 func (f *deliveryFlags) options() []mockplatform.DeliverOption {
 	var opts []mockplatform.DeliverOption
+	if f.unsignedKind {
+		opts = append(opts, mockplatform.NoDeliveryID())
+	}
 	for _, ft := range f.faultOpts {
 		opts = append(opts, mockplatform.WithFault(ft))
 	}
