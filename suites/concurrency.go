@@ -18,8 +18,16 @@ var _ = describe(LabelConcurrency, 70, func(sc *specContext) {
 	sc.it("concurrency", "concurrent deliveries are all "+wantAck, func(ctx ginkgo.SpecContext) {
 		n := sc.run.Concurrency
 		payloads := make([]*sent, n)
+		// Bursts are message events (a broadcast, a busy group chat):
+		// every other delivery is a message_created when the receiver gets
+		// them, the rest cycle over its events.
 		for i := range payloads {
-			ec := sc.cases[i%len(sc.cases)]
+			ec := sc.cases[(i/2)%len(sc.cases)]
+			if i%2 == 0 && sc.run.Platform == "chatwoot" && sc.has("message_created") {
+				ec = eventCase{event: "message_created"}
+			} else if i%2 == 0 && sc.run.Platform == "swiftsell" {
+				ec = eventCase{event: "message", kind: "text"}
+			}
 			payloads[i] = sc.generate(ec.event, ec.kind, generator.ProfileRealistic, generator.VersionLatest)
 		}
 		results := make([]*mockplatform.Delivery, n)

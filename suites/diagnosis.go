@@ -87,6 +87,11 @@ func (sc *specContext) diagnose(ctx context.Context) []string {
 		return []string{sc.refusedAll(ctx, authN, statuses)}
 	}
 	var lines []string
+	if authN >= 3 {
+		if l := sc.refusedAccount(outs); l != "" {
+			return []string{l}
+		}
+	}
 	if authN >= 2 {
 		if l := sc.refusedEscapes(outs); l != "" {
 			lines = append(lines, l)
@@ -260,6 +265,52 @@ func (sc *specContext) probeToken(ctx context.Context) string {
 				"your receiver reads the token there; pass --token-placement %s (Swiftsell does not document where the token travels)",
 				sc.tokenWhere(), (&specContext{run: probe}).tokenWhere(), place)
 		}
+	}
+	return ""
+}
+
+// refusedAccount explains refusals (401/403) of exactly the deliveries that
+// name an account, when those naming none (older payload shapes) were
+// accepted: a receiver bound to another account than the run's world.
+func (sc *specContext) refusedAccount(outs []outcome) string {
+	refused := 0
+	account := ""
+	for _, o := range outs {
+		id := accountIn(o.body)
+		switch {
+		case o.auth() && id == "", o.ok && id != "":
+			return ""
+		case o.auth():
+			refused++
+			account = id
+		}
+	}
+	return fmt.Sprintf("diagnosis: the %d deliveries naming account %s were refused with 401/403 and those naming no account were accepted: your receiver is bound to another account; "+
+		"pass its id with --account-id (and --inbox-id for an inbox-bound receiver) so every delivery comes from its account", refused, account)
+}
+
+// accountIn returns the account id a Chatwoot payload names (its account,
+// its conversation's or its contact's), "" for none.
+func accountIn(body []byte) string {
+	var p struct {
+		Account      *struct{ ID json.Number } `json:"account"`
+		Conversation *struct {
+			Account *struct{ ID json.Number } `json:"account"`
+		} `json:"conversation"`
+		Contact *struct {
+			Account *struct{ ID json.Number } `json:"account"`
+		} `json:"contact"`
+	}
+	if json.Unmarshal(body, &p) != nil {
+		return ""
+	}
+	switch {
+	case p.Account != nil:
+		return p.Account.ID.String()
+	case p.Conversation != nil && p.Conversation.Account != nil:
+		return p.Conversation.Account.ID.String()
+	case p.Contact != nil && p.Contact.Account != nil:
+		return p.Contact.Account.ID.String()
 	}
 	return ""
 }

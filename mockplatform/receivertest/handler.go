@@ -123,6 +123,10 @@ func (h *receiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !isJSON(r.Header.Get("Content-Type")) {
+		if h.has(Malformed500) {
+			writeError(w, fail(http.StatusInternalServerError, "cannot handle content type %q", r.Header.Get("Content-Type")))
+			return
+		}
 		writeError(w, fail(http.StatusUnsupportedMediaType, "content type %q: want application/json", r.Header.Get("Content-Type")))
 		return
 	}
