@@ -42,6 +42,7 @@ type specContext struct {
 	recent   []string   // the last deliveries sent, for a receiver that stops answering
 	sentN    int
 	samples  int       // samples taken from the world so far
+	runDir   string    // where reproduction bodies are saved; "" until the first
 	outcomes []outcome // deliveries of correct payloads, for the diagnosis
 }
 
@@ -384,11 +385,23 @@ func (sc *specContext) reproduce(s *sent) string {
 	return cmd
 }
 
-// saveBody writes a body that no seed reproduces to a new temporary file
-// and returns its path.
+// saveBody writes a body that no seed reproduces to a new file in the
+// run's directory (made on the first save, named in the report, removed
+// when the run passes) and returns its path.
 func (sc *specContext) saveBody(s *sent) string {
-	pattern := "chathook-" + strings.NewReplacer("/", "_", ".", "_").Replace(sc.current) + "-*.json"
-	f, err := os.CreateTemp("", pattern)
+	sc.mu.Lock()
+	if sc.runDir == "" {
+		dir, err := os.MkdirTemp("", fmt.Sprintf("chathook-run-%d-", sc.seed))
+		if err != nil {
+			sc.mu.Unlock()
+			return "(could not save the body: " + err.Error() + ")"
+		}
+		sc.runDir = dir
+	}
+	dir := sc.runDir
+	sc.mu.Unlock()
+	pattern := strings.NewReplacer("/", "_", ".", "_").Replace(sc.current) + "-*.json"
+	f, err := os.CreateTemp(dir, pattern)
 	if err == nil {
 		_, err = f.Write(s.body)
 		if cerr := f.Close(); err == nil {

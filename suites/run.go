@@ -2,6 +2,7 @@ package suites
 
 import (
 	"context"
+	"os"
 	"time"
 
 	"github.com/onsi/ginkgo/v2"
@@ -14,11 +15,12 @@ import (
 // (-ginkgo.label-filter, -ginkgo.v, -ginkgo.junit-report, ...) apply. Only
 // one Test (or Run) per process is supported.
 func Test(t ginkgo.GinkgoTestingT, cfg Config) {
-	registerSpecs(&cfg)
+	sc := registerSpecs(&cfg)
 	gomega.RegisterFailHandler(ginkgo.Fail)
 	suiteCfg, repCfg := ginkgo.GinkgoConfiguration()
 	suiteCfg.LabelFilter = LabelFilter(cfg, suiteCfg.LabelFilter)
-	ginkgo.RunSpecs(t, "chathook conformance", suiteCfg, repCfg)
+	passed := ginkgo.RunSpecs(t, "chathook conformance", suiteCfg, repCfg)
+	sc.finishRunDir(passed)
 }
 
 // LabelFilter is the Ginkgo label filter a run uses: filter, and, unless
@@ -72,6 +74,7 @@ func Run(t ginkgo.GinkgoTestingT, cfg Config, opt RunOptions) *Summary {
 		sum.Duration = time.Since(start)
 	}
 	sum.Seed = sc.seed
+	sum.RunDir = sc.finishRunDir(sum.Passed)
 	if !sum.Passed && !opt.Suite.DryRun {
 		ctx := opt.Context
 		if ctx == nil {
@@ -90,4 +93,16 @@ func Run(t ginkgo.GinkgoTestingT, cfg Config, opt RunOptions) *Summary {
 		sum.Platform = sc.run.Platform
 	}
 	return sum
+}
+
+// finishRunDir removes the run's directory of reproduction bodies when the
+// run passed and returns it otherwise ("" when none was made).
+func (sc *specContext) finishRunDir(passed bool) string {
+	sc.mu.Lock()
+	defer sc.mu.Unlock()
+	if sc.runDir != "" && passed {
+		_ = os.RemoveAll(sc.runDir)
+		sc.runDir = ""
+	}
+	return sc.runDir
 }

@@ -22,11 +22,14 @@ type Summary struct {
 	// Diagnosis holds one line per common cause of the failures (a
 	// forgotten secret, a signing mistake, a payload field the receiver
 	// fails on), what to do first; empty when there is none.
-	Diagnosis []string       `json:"diagnosis,omitempty"`
-	Passed    bool           `json:"passed"`
-	Duration  time.Duration  `json:"duration_ns"`
-	Labels    []LabelSummary `json:"labels"`
-	Specs     []SpecResult   `json:"specs"`
+	Diagnosis []string `json:"diagnosis,omitempty"`
+	// RunDir holds the bodies the reproduction commands send (edited
+	// payloads no seed reproduces); removed when the run passes.
+	RunDir   string         `json:"run_dir,omitempty"`
+	Passed   bool           `json:"passed"`
+	Duration time.Duration  `json:"duration_ns"`
+	Labels   []LabelSummary `json:"labels"`
+	Specs    []SpecResult   `json:"specs"`
 
 	hide string // a label whose specs are left out (hardening, when not asked for)
 }
@@ -184,6 +187,9 @@ func (s *Summary) WriteText(w io.Writer) error {
 	if s.World != "" {
 		fmt.Fprintf(w, "world: %s\n", s.World)
 	}
+	if s.RunDir != "" {
+		fmt.Fprintf(w, "reproduction bodies: %s\n", s.RunDir)
+	}
 	if failed := s.Failed(); len(failed) > 0 {
 		fmt.Fprintf(w, "failing requirements:\n")
 		for _, f := range failed {
@@ -211,6 +217,9 @@ func (s *Summary) WriteMarkdown(w io.Writer) error {
 	fmt.Fprintf(w, "Target `%s`, seed `%d`, %s.\n\n", s.Target, s.Seed, s.Duration.Round(time.Millisecond))
 	for _, d := range s.Diagnosis {
 		fmt.Fprintf(w, "> **%s**\n\n", strings.TrimPrefix(d, "diagnosis: "))
+	}
+	if s.RunDir != "" {
+		fmt.Fprintf(w, "Reproduction bodies: `%s`.\n\n", s.RunDir)
 	}
 	fmt.Fprintf(w, "| label | passed | failed | skipped |\n|---|---:|---:|---:|\n")
 	for _, l := range s.Labels {

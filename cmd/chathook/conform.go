@@ -117,8 +117,21 @@ func runConform(ctx context.Context, c *command, e *env, args []string) error {
 		return usageErrorf("--target is required (a receiver URL, or builtin)")
 	}
 	if f.labelFilter != "" {
-		if _, err := types.ParseLabelFilter(f.labelFilter); err != nil {
+		match, err := types.ParseLabelFilter(f.labelFilter)
+		if err != nil {
 			return usageErrorf("--label-filter %q: %s", f.labelFilter, oneLine(err.Error()))
+		}
+		// Each requirement carries one label: the filter must match one
+		// of them, or nothing would run (checked before anything is sent).
+		matches := false
+		for _, l := range suites.Labels() {
+			if l == suites.LabelHardening && !f.hardening {
+				continue
+			}
+			matches = matches || match([]string{l})
+		}
+		if !matches && !strings.Contains(f.labelFilter, suites.LabelHardening) {
+			return usageErrorf("no requirement matches --label-filter %q (each requirement has one label: %s)", f.labelFilter, strings.Join(suites.Labels(), ", "))
 		}
 		if !f.hardening && strings.Contains(f.labelFilter, suites.LabelHardening) && !strings.Contains(f.labelFilter, "!"+suites.LabelHardening) {
 			return usageErrorf("--label-filter %q selects hardening requirements: add --hardening (they do not run without it)", f.labelFilter)
