@@ -44,6 +44,9 @@ CHATHOOK_TOKEN=t0ken chathook replay --target http://127.0.0.1:9000/swiftsell --
 		if err := f.setup(e); err != nil {
 			return err
 		}
+		if err := waitForTarget(ctx, e.stderr, f.target, *f.wait); err != nil {
+			return err
+		}
 		defer f.close()
 		set, err := loadSchemas()
 		if err != nil {
