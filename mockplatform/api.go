@@ -254,6 +254,40 @@ func (s *APIServer) Messages(id int) []APIMessage {
 	return out
 }
 
+// Reset replaces the state with w (the configured World when w is nil) and
+// forgets calls, transcript, queued events, faults and the loop count, so
+// one server can serve independent runs; new ids continue after the ones
+// already given. The event under delivery, if any,
+// finishes first.
+func (s *APIServer) Reset(w *APIWorld) error {
+	next := s.cfg.World
+	if w != nil {
+		next = *w
+	}
+	c := s.cfg
+	c.World = next
+	if err := c.validate(); err != nil {
+		return err
+	}
+	for {
+		s.mu.Lock()
+		if s.inflight == 0 || s.closed {
+			break
+		}
+		s.mu.Unlock()
+		time.Sleep(time.Millisecond)
+	}
+	defer s.mu.Unlock()
+	s.w = next.clone()
+	// Ids keep counting: Chatwoot never reuses a message id, and bots
+	// deduplicate by it.
+	s.seedIDs()
+	s.calls, s.log, s.queue, s.faults = nil, nil, nil, nil
+	s.emitted, s.looped = 0, false
+	s.lastBusy = s.cfg.Now()
+	return nil
+}
+
 // ErrAPIClosed is returned by calls on a closed APIServer.
 var ErrAPIClosed = errors.New("mockplatform: api server closed")
 

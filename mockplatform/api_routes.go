@@ -337,7 +337,7 @@ func (q *apiRequest) createMessage() {
 			in.SenderType, in.SenderID = SenderAgentBot, b.ID
 		}
 	}
-	m, err := s.buildMessageLocked(c, in)
+	m, err := s.buildMessageLocked(c, in, true)
 	if err != nil {
 		q.errorJSON(422, err.Error())
 		return

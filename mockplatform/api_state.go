@@ -114,9 +114,10 @@ type MessageInput struct {
 	EchoID            string
 }
 
-// CreateMessage creates a message in conversation displayID as an API call
-// would, without a call: an incoming message is the contact's, an outgoing
-// one the given sender's. The platform reacts as it does to the API call
+// CreateMessage creates a message in conversation displayID as the channel
+// or an API call would, without a call: an incoming message is the
+// contact's (in any inbox: the contact writes through its channel), an
+// outgoing one the given sender's. The platform reacts as it does to the API call
 // (message_created is delivered, a resolved conversation reopens, ...).
 // Drivers (tests, `chathook platform`) use it to play the contact.
 func (s *APIServer) CreateMessage(displayID int, in MessageInput) (APIMessage, error) {
@@ -126,7 +127,7 @@ func (s *APIServer) CreateMessage(displayID int, in MessageInput) (APIMessage, e
 	if c == nil {
 		return APIMessage{}, fmt.Errorf("%w: no conversation %d", ErrInvalidArgument, displayID)
 	}
-	m, err := s.buildMessageLocked(c, in)
+	m, err := s.buildMessageLocked(c, in, false)
 	if err != nil {
 		return APIMessage{}, fmt.Errorf("%w: %v", ErrInvalidArgument, err)
 	}
@@ -176,7 +177,7 @@ var (
 
 // buildMessageLocked checks a message as Messages::MessageBuilder and the
 // Message model do and fills in its sender. Errors are Chatwoot's texts.
-func (s *APIServer) buildMessageLocked(c *APIConversation, in MessageInput) (APIMessage, error) {
+func (s *APIServer) buildMessageLocked(c *APIConversation, in MessageInput, viaAPI bool) (APIMessage, error) {
 	mt := in.MessageType
 	if mt == "" {
 		mt = MessageOutgoing
@@ -185,7 +186,7 @@ func (s *APIServer) buildMessageLocked(c *APIConversation, in MessageInput) (API
 		return APIMessage{}, fmt.Errorf("'%s' is not a valid message_type", mt)
 	}
 	ib := s.inbox(c.InboxID)
-	if mt == MessageIncoming && (ib == nil || ib.ChannelType != ChannelAPI) {
+	if viaAPI && mt == MessageIncoming && (ib == nil || ib.ChannelType != ChannelAPI) {
 		return APIMessage{}, fmt.Errorf("Incoming messages are only allowed in Api inboxes")
 	}
 	ct := in.ContentType
@@ -206,12 +207,17 @@ func (s *APIServer) buildMessageLocked(c *APIConversation, in MessageInput) (API
 	// MessageBuilder#sender: an outgoing message is the sender_type
 	// AgentBot's when given, else the caller's; every other type is the
 	// contact's.
-	if mt == MessageOutgoing {
+	// Messages the platform makes itself (Inject calls) follow the
+	// platform: template messages (greeting, out-of-office, CSAT) have no
+	// sender.
+	switch {
+	case mt == MessageOutgoing:
 		m.SenderType, m.SenderID = in.SenderType, in.SenderID
 		if m.SenderType == "" {
 			m.SenderType, m.SenderID = SenderUser, s.firstAdminLocked()
 		}
-	} else {
+	case mt == MessageTemplate && !viaAPI:
+	default:
 		m.SenderType, m.SenderID = SenderContact, c.ContactID
 	}
 	return m, nil
