@@ -27,13 +27,24 @@ func TestTopLevelUsage(t *testing.T) {
 		inStderr string
 		inStdout string
 	}{
-		{nil, exitUsage, "Usage: chathook <command>", ""},
+		{nil, exitUsage, "chathook [command]", ""},
 		{[]string{"frobnicate"}, exitUsage, `unknown command "frobnicate"`, ""},
+		{[]string{"confrom"}, exitUsage, "did you mean conform?", ""},
+		{[]string{"help", "conform"}, exitOK, "", "--ginkgo.v"},
+		{[]string{"completion", "bash"}, exitOK, "", "bash completion"},
+		{[]string{"completion", "zsh"}, exitOK, "", "zsh completion"},
+		{[]string{"completion", "fish"}, exitOK, "", "fish completion"},
+		{[]string{"completion", "powershell"}, exitOK, "", "powershell completion"},
+		{[]string{"version", "extra"}, exitUsage, "takes no arguments", ""},
+		{[]string{"platforms", "extra"}, exitUsage, "takes no arguments", ""},
+		{[]string{"send", "--tagret", "x"}, exitUsage, "did you mean --target?", ""},
+		{[]string{"platforms", "-format", "json"}, exitOK, "", `"aliases"`},
+		{[]string{"receiver", "-h"}, exitOK, "", "Examples:"},
 		{[]string{"help"}, exitOK, "", "validate"},
 		{[]string{"version"}, exitOK, "", "chathook "},
 		{[]string{"--version"}, exitOK, "", "chathook "},
-		{[]string{"validate", "-h"}, exitOK, "Example:", ""},
-		{[]string{"validate", "--no-such-flag", "x.json"}, exitUsage, "flag provided but not defined", ""},
+		{[]string{"validate", "-h"}, exitOK, "", "Examples:"},
+		{[]string{"validate", "--no-such-flag", "x.json"}, exitUsage, "unknown flag: --no-such-flag", ""},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {

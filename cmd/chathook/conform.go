@@ -30,7 +30,11 @@ func init() {
 	c := &command{
 		name:    "conform",
 		summary: "run the conformance suite against a webhook receiver",
-		usage:   "chathook conform --target URL|builtin[:VARIANT] --platform P [flags] [--ginkgo.* flags]",
+		usage: "chathook conform --target URL|builtin[:VARIANT] --platform P [flags] [--ginkgo.* flags]\n\n" +
+			"Ginkgo's flags are accepted too (--ginkgo.v, --ginkgo.focus, --ginkgo.json-report, ...).\n" +
+			"Targets named builtin run chathook's reference receivers in-process (variants: chathook receiver --list).\n" +
+			"List the requirements without running them: --ginkgo.dry-run --ginkgo.v\n" +
+			"Exit codes: 0 conformant, 1 a requirement failed, 2 usage error, 3 target unreachable or interrupted.",
 		example: `chathook conform --target builtin                       # the built-in correct Chatwoot receiver
 chathook conform --target builtin:body-only-hmac        # a broken one: see which requirements fail
 CHATHOOK_SECRET=s3cret chathook conform --target http://127.0.0.1:8080/webhooks/chatwoot --platform chatwoot \
@@ -74,32 +78,14 @@ func runConform(ctx context.Context, c *command, e *env, args []string) error {
 	fs.BoolVar(&f.insecure, "insecure", false, "do not verify the target's TLS certificate")
 	fs.StringVar(&f.caCert, "ca-cert", "", "trust this PEM `file`'s CA for an https target")
 	fs.Var(&f.headers, "header", "extra request header 'K: V' (repeatable)")
+	wait := addWaitFlag(fs)
 	// Ginkgo's own flags (--ginkgo.v, --ginkgo.focus, ...) live on the
 	// global flag set; accept them here too, without listing them in -h.
-	own := map[string]bool{}
-	fs.VisitAll(func(fl *flag.Flag) { own[fl.Name] = true })
 	flag.CommandLine.VisitAll(func(fl *flag.Flag) {
 		if strings.HasPrefix(fl.Name, "ginkgo.") {
 			fs.Var(fl.Value, fl.Name, fl.Usage)
 		}
 	})
-	fs.Usage = func() {
-		w := fs.Output()
-		fmt.Fprintf(w, "%s\n\nUsage: %s\n\nFlags:\n", c.summary, c.usage)
-		ownOnly := flag.NewFlagSet("", flag.ContinueOnError)
-		ownOnly.SetOutput(w)
-		fs.VisitAll(func(fl *flag.Flag) {
-			if own[fl.Name] {
-				ownOnly.Var(fl.Value, fl.Name, fl.Usage)
-			}
-		})
-		ownOnly.PrintDefaults()
-		fmt.Fprintf(w, "  --ginkgo.*\n    \tGinkgo's flags are accepted too (--ginkgo.v, --ginkgo.focus, --ginkgo.json-report, ...)\n")
-		fmt.Fprintf(w, "\nTargets named builtin run chathook's reference receivers in-process (variants: chathook receiver --list).\n")
-		fmt.Fprintf(w, "List the requirements without running them: --ginkgo.dry-run --ginkgo.v\n")
-		fmt.Fprintf(w, "Exit codes: 0 conformant, 1 a requirement failed, 2 usage error, 3 target unreachable.\n")
-		fmt.Fprintf(w, "\nExample:\n%s\n", indent(strings.TrimSpace(c.example), "  "))
-	}
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -189,6 +175,9 @@ func runConform(ctx context.Context, c *command, e *env, args []string) error {
 	}
 	suiteCfg, repCfg := ginkgo.GinkgoConfiguration()
 	if !suiteCfg.DryRun {
+		if err := waitForTarget(ctx, e.stderr, cfg.Target, *wait); err != nil {
+			return err
+		}
 		if err := smokeCheck(ctx, cfg); err != nil {
 			return err
 		}

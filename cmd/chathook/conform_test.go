@@ -28,7 +28,7 @@ func TestConformUsageErrors(t *testing.T) {
 		{[]string{"conform", "--target", "builtin", "extra"}, "unexpected argument"},
 		{[]string{"conform", "--target", "builtin", "--label-filter", "((("}, "--label-filter"},
 		{[]string{"conform", "--target", "builtin", "--json", "/nonexistent-dir/x.json"}, "does not exist"},
-		{[]string{"conform", "--bogus"}, "flag provided but not defined: -bogus"},
+		{[]string{"conform", "--bogus"}, "unknown flag: --bogus"},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args[1:], " "), func(t *testing.T) {

@@ -64,6 +64,7 @@ type deliveryFlags struct {
 	headers         headerList
 	faults          stringList
 	format          string
+	wait            *time.Duration
 
 	// Resolved by setup.
 	cfg        mockplatform.Config // the base config (platform and receiver set per delivery)
@@ -86,6 +87,7 @@ func addDeliveryFlags(fs *flag.FlagSet, chatwoot bool) *deliveryFlags {
 	fs.Var(&f.headers, "header", "extra request `header` 'Name: value' (repeatable); replaces a platform header of the same name")
 	fs.Var(&f.faults, "fault", "deliberate `fault` (repeatable): "+faultNames())
 	fs.StringVar(&f.format, "format", "text", "output `format`: text (one line per delivery) or json (one JSON object per delivery, JSON lines)")
+	f.wait = addWaitFlag(fs)
 	if chatwoot {
 		fs.StringVar(&f.platform, "platform", "", "`platform` or alias: chatwoot (bevatel, messagehub, voxsig) or swiftsell (replycx)")
 		fs.StringVar(&f.secret, "secret", "", "Chatwoot signing `secret` (default $CHATHOOK_SECRET); none: unsigned deliveries")

@@ -1,72 +1,192 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"net"
 	"strconv"
 	"strings"
+	"sync"
+
+	"github.com/spf13/pflag"
 )
 
-// newFlagSet returns a flag set for c whose -h output shows the synopsis,
-// the flags and the example, and whose parse errors become usage errors.
+// newFlagSet returns a flag set for c. Commands define their flags on it
+// with the standard flag package; parseFlags parses them the pflag way
+// (--flag, -v shorthands, flags after arguments) and prints cobra's help.
 func newFlagSet(c *command, e *env) *flag.FlagSet {
 	fs := flag.NewFlagSet("chathook "+c.name, flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
-	fs.Usage = func() { printCommandUsage(fs.Output(), c, fs) }
+	fs.SetOutput(e.stdout)
+	fs.Usage = func() {}
+	owners.Store(fs, owner{c, e})
 	return fs
 }
 
-func printCommandUsage(w io.Writer, c *command, fs *flag.FlagSet) {
-	fmt.Fprintf(w, "%s\n\nUsage: %s\n", c.summary, c.usage)
-	hasFlags := false
-	fs.VisitAll(func(*flag.Flag) { hasFlags = true })
-	if hasFlags {
-		fmt.Fprintf(w, "\nFlags:\n")
-		fs.PrintDefaults()
+type owner struct {
+	c *command
+	e *env
+}
+
+// owners maps a flag set to its command and env, so parseFlags keeps the
+// signature every command file calls.
+var owners sync.Map
+
+// errIntrospected ends a command run whose flags were only being read.
+var errIntrospected = errors.New("chathook: flags introspected")
+
+// parseFlags parses args allowing flags after positional arguments
+// ("validate a.json --strict"), as users type them. "--" ends flags. A
+// single-dash long flag (-target) is read as --target, as the Go flag
+// package did. A parse error is one line naming the flag (exit 2);
+// -h/--help prints the command's help on stdout and returns flag.ErrHelp.
+func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
+	v, ok := owners.LoadAndDelete(fs)
+	if !ok {
+		return nil, fmt.Errorf("chathook: flag set %s not made by newFlagSet", fs.Name())
 	}
-	if c.example != "" {
-		fmt.Fprintf(w, "\nExample:\n%s\n", indent(strings.TrimSpace(c.example), "  "))
+	o := v.(owner)
+	if o.e.introspect != nil {
+		o.e.introspect(fs)
+		return nil, errIntrospected
 	}
+	ps := pflagSet(fs)
+	help := ps.BoolP("help", "h", false, "help for "+o.c.name)
+	if err := ps.Parse(normalizeDashes(args, ps)); err != nil {
+		return nil, usageErrorf("%v%s (see %s --help)", err, suggestFlag(err, ps), fs.Name())
+	}
+	if *help {
+		printCommandHelp(o.c, o.e, ps)
+		return nil, flag.ErrHelp
+	}
+	pos := ps.Args()
+	if takesNoArgs[o.c.name] && len(pos) > 0 {
+		return nil, usageErrorf("unexpected argument %q: %s takes no arguments (see %s --help)", pos[0], fs.Name(), fs.Name())
+	}
+	return pos, nil
+}
+
+// suggestFlag returns " (did you mean --x?)" for an unknown flag close to
+// a defined one.
+func suggestFlag(err error, ps *pflag.FlagSet) string {
+	name, ok := strings.CutPrefix(err.Error(), "unknown flag: --")
+	if !ok {
+		return ""
+	}
+	best, bestD := "", 3
+	ps.VisitAll(func(f *pflag.Flag) {
+		if f.Hidden {
+			return
+		}
+		if d := editDistance(name, f.Name); d < bestD || (d == bestD && best == "" && strings.HasPrefix(f.Name, name)) {
+			best, bestD = f.Name, d
+		}
+	})
+	if best == "" {
+		return ""
+	}
+	return " (did you mean --" + best + "?)"
+}
+
+// editDistance is the Levenshtein distance of a and b.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
+
+// pflagSet mirrors fs as a pflag set. Setting a flag goes through fs.Set,
+// so fs.Visit still reports the flags given. Ginkgo's flags are hidden
+// from help (conform documents them as --ginkgo.*).
+func pflagSet(fs *flag.FlagSet) *pflag.FlagSet {
+	ps := pflag.NewFlagSet(fs.Name(), pflag.ContinueOnError)
+	ps.SetOutput(io.Discard)
+	ps.SortFlags = true
+	fs.VisitAll(func(gf *flag.Flag) {
+		pf := pflag.PFlagFromGoFlag(gf)
+		pf.Value = &recordingValue{Value: pf.Value, fs: fs, name: gf.Name}
+		if strings.HasPrefix(gf.Name, "ginkgo.") {
+			pf.Hidden = true
+		}
+		ps.AddFlag(pf)
+	})
+	return ps
+}
+
+// recordingValue sets a flag through its flag.FlagSet (which records it as
+// set), keeping pflag's view of the value.
+type recordingValue struct {
+	pflag.Value
+	fs   *flag.FlagSet
+	name string
+}
+
+func (v *recordingValue) Set(s string) error { return v.fs.Set(v.name, s) }
+
+// Type names the value in help when the usage has no `name`.
+func (v *recordingValue) Type() string {
+	switch t := v.Value.Type(); t {
+	case "stringList":
+		return "list"
+	case "headerList":
+		return "header"
+	default:
+		return t
+	}
+}
+
+// normalizeDashes rewrites -name and -name=value to --name when name is a
+// long flag of ps, up to a "--".
+func normalizeDashes(args []string, ps *pflag.FlagSet) []string {
+	out := make([]string, len(args))
+	copy(out, args)
+	for i, a := range out {
+		if a == "--" {
+			break
+		}
+		if len(a) < 3 || a[0] != '-' || a[1] == '-' {
+			continue
+		}
+		name, _, _ := strings.Cut(a[1:], "=")
+		letter := (name[0] >= 'a' && name[0] <= 'z') || (name[0] >= 'A' && name[0] <= 'Z')
+		if len(name) > 1 && letter && (ps.Lookup(name) != nil || ps.ShorthandLookup(name[:1]) == nil) {
+			out[i] = "-" + a
+		}
+	}
+	return out
+}
+
+// printCommandHelp prints c's cobra help (synopsis, prose, flags in --flag
+// style, example) on stdout.
+func printCommandHelp(c *command, e *env, ps *pflag.FlagSet) {
+	cc := e.cmds[c.name]
+	if cc == nil { // run without the cobra tree (tests of one command)
+		fmt.Fprintf(e.stdout, "%s\n\nUsage: %s\n\nFlags:\n%s", c.summary, c.usage, ps.FlagUsages())
+		if c.example != "" {
+			fmt.Fprintf(e.stdout, "\nExamples:\n%s\n", indent(strings.TrimSpace(c.example), "  "))
+		}
+		return
+	}
+	_ = cc.Help()
 }
 
 func indent(s, pad string) string {
 	return pad + strings.ReplaceAll(s, "\n", "\n"+pad)
-}
-
-// parseFlags parses args allowing flags after positional arguments
-// ("validate a.json --strict"), as users type them. "--" ends flags.
-// A parse error is one line naming the flag (exit 2); -h prints the usage
-// and returns flag.ErrHelp.
-func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
-	usage, out := fs.Usage, fs.Output()
-	fs.Usage = func() {}
-	fs.SetOutput(io.Discard)
-	defer func() { fs.Usage = usage; fs.SetOutput(out) }()
-	var positional []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			if err == flag.ErrHelp {
-				fs.SetOutput(out)
-				usage()
-				return nil, err
-			}
-			return nil, usageErrorf("%v (see %s -h)", err, fs.Name())
-		}
-		rest := fs.Args()
-		if len(rest) == 0 {
-			return positional, nil
-		}
-		// fs.Parse stops at the first non-flag; "--" is consumed by Parse,
-		// detect it by comparing with the input.
-		consumed := len(args) - len(rest)
-		if consumed > 0 && args[consumed-1] == "--" {
-			return append(positional, rest...), nil
-		}
-		positional = append(positional, rest[0])
-		args = rest[1:]
-	}
 }
 
 // stringList is a repeatable string flag (--event a --event b, or a,b).

@@ -32,7 +32,7 @@ chathook generate --platform bevatel --profile edge --version 4.10 --count 50 > 
 		count := fs.Int("count", 1, "number of payloads in all, cycling over the selected events (and kinds)")
 		seed := fs.Int64("seed", 0, "seed; 0 draws one (printed to stderr as \"seed: S\")")
 		profile := fs.String("profile", generator.ProfileRealistic, "profile: "+strings.Join(generator.Profiles(), " | "))
-		version := fs.String("version", generator.VersionLatest, "Chatwoot version: "+strings.Join(generator.Versions(), " | ")+" (4.16 = latest)")
+		version := fs.String("version", generator.VersionLatest, "Chatwoot `version` whose payload shape is generated, e.g. 4.16 (latest), 4.14, 4.10, 2 (as send --version)")
 		out := fs.String("out", "", "write one file per payload, <event>[.<kind>]-<n>.json, into this directory instead of JSONL on stdout")
 		pretty := fs.Bool("pretty", false, "indent the JSON (keeps the platform's \\u003c escapes)")
 		pos, err := parseFlags(fs, args)
@@ -77,7 +77,11 @@ chathook generate --platform bevatel --profile edge --version 4.10 --count 50 > 
 				}
 			}
 		}
-		g, err := generator.New(*seed, generator.WithProfile(*profile), generator.WithVersion(*version))
+		shape, err := payloadShape(*version) // the same --version values as send
+		if err != nil {
+			return err
+		}
+		g, err := generator.New(*seed, generator.WithProfile(*profile), generator.WithVersion(shape))
 		if err != nil {
 			return usageErrorf("%v", strings.TrimPrefix(err.Error(), "generator: "))
 		}

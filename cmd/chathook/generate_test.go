@@ -97,7 +97,8 @@ func TestGenerateUsageErrors(t *testing.T) {
 		{[]string{"--platform", "swiftsell", "--event", "message", "--kind", "pdf"}, "form.response"},
 		{[]string{"--platform", "chatwoot", "--kind", "text"}, "swiftsell message events only"},
 		{[]string{"--platform", "chatwoot", "--profile", "wild"}, "realistic, edge"},
-		{[]string{"--platform", "chatwoot", "--version", "3"}, "latest, 4.10, 2"},
+		{[]string{"--platform", "chatwoot", "--version", "4.x"}, "latest, 4.10, 2"},
+		{[]string{"--platform", "chatwoot", "--version", "4.14", "--count", "0"}, "--count"},
 		{[]string{"--platform", "chatwoot", "--count", "0"}, "--count"},
 		{[]string{"--platform", "chatwoot", "--version", "2", "--event", "conversation_typing_on"}, "4.2"},
 	} {

@@ -26,6 +26,7 @@ CHATHOOK_TOKEN=t0ken chathook handshake --target http://127.0.0.1:9000/swiftsell
 	c.run = func(ctx context.Context, e *env, args []string) error {
 		fs := newFlagSet(c, e)
 		f := addDeliveryFlags(fs, false)
+		fs.Lookup("fault").Usage = "deliberate `fault`: wrong_token or missing_token (the receiver must refuse the handshake)"
 		platform := fs.String("platform", "swiftsell", "`platform` or alias; the handshake is Swiftsell's (swiftsell, replycx)")
 		pos, err := parseFlags(fs, args)
 		if err != nil {
@@ -46,6 +47,9 @@ CHATHOOK_TOKEN=t0ken chathook handshake --target http://127.0.0.1:9000/swiftsell
 			return usageErrorf("the handshake is a Swiftsell feature, not %s's", p.Name)
 		}
 		if err := f.setup(e); err != nil {
+			return err
+		}
+		if err := waitForTarget(ctx, e.stderr, f.target, *f.wait); err != nil {
 			return err
 		}
 		defer f.close()

@@ -65,6 +65,7 @@ type loadFlags struct {
 	profile          string
 	secret, token    string
 	tokenHeader      string
+	placement        string
 	timeout          time.Duration
 	maxP99           time.Duration
 	maxErrorRate     string
@@ -92,7 +93,8 @@ func runLoad(ctx context.Context, c *command, e *env, args []string) error {
 	fs.StringVar(&f.profile, "profile", generator.ProfileRealistic, "payload profile: "+strings.Join(generator.Profiles(), " | "))
 	fs.StringVar(&f.secret, "secret", "", "Chatwoot signing `secret` (default $CHATHOOK_SECRET); none: unsigned")
 	fs.StringVar(&f.token, "token", "", "Swiftsell `token` (default $CHATHOOK_TOKEN), sent in --token-header")
-	fs.StringVar(&f.tokenHeader, "token-header", mockplatform.DefaultTokenHeader, "`header` carrying the Swiftsell token")
+	fs.StringVar(&f.tokenHeader, "token-header", mockplatform.DefaultTokenHeader, "`header` carrying the Swiftsell token (with --token-placement header)")
+	fs.StringVar(&f.placement, "token-placement", mockplatform.TokenInHeader, "where the Swiftsell token travels: `header` (--token-header) or query (parameter \"token\"), as on send")
 	fs.DurationVar(&f.timeout, "timeout", load.DefaultTimeout, "bound on each request (connect, send, answer, body)")
 	fs.DurationVar(&f.maxP99, "max-p99", 0, "fail (exit 1) when the p99 latency is above this `duration`; 0: no bound")
 	fs.StringVar(&f.maxErrorRate, "max-error-rate", "", "tolerated `fraction` of non-2xx and failed requests, e.g. 0.001 or 0.1%; default: none tolerated")
@@ -101,6 +103,7 @@ func runLoad(ctx context.Context, c *command, e *env, args []string) error {
 	fs.StringVar(&f.caCert, "ca-cert", "", "trust the CA certificates in this PEM `file` for an https target")
 	fs.Var(&f.headers, "header", "extra request `header` 'Name: value' (repeatable)")
 	fs.StringVar(&f.format, "format", "text", "output `format`: text or json (the summary on stdout; progress goes to stderr)")
+	wait := addWaitFlag(fs)
 	fs.BoolVar(&f.progress, "progress", true, "show progress on stderr (a live line on a terminal, a line every 5s otherwise)")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
@@ -113,6 +116,9 @@ func runLoad(ctx context.Context, c *command, e *env, args []string) error {
 
 	cfg, maxErr, err := f.config(e)
 	if err != nil {
+		return err
+	}
+	if err := waitForTarget(ctx, e.stderr, cfg.Target, *wait); err != nil {
 		return err
 	}
 	set, err := loadSchemas()
@@ -190,6 +196,10 @@ func (f *loadFlags) config(e *env) (load.Config, float64, error) {
 	if f.platform == "" {
 		return cfg, 0, usageErrorf("--platform is required (chatwoot, bevatel, messagehub, voxsig, swiftsell, replycx)")
 	}
+	token := secretFrom(f.token, "CHATHOOK_TOKEN", e)
+	if token, err = loadTokenPlacement(u, f.placement, token); err != nil {
+		return cfg, 0, err
+	}
 	rate, err := load.ParseRate(f.rate)
 	if err != nil {
 		return cfg, 0, usageErrorf("--rate: %v", strings.TrimPrefix(err.Error(), "load: "))
@@ -227,7 +237,7 @@ func (f *loadFlags) config(e *env) (load.Config, float64, error) {
 		Timeout:     f.timeout,
 		MaxBacklog:  f.maxBacklog,
 		Secret:      secretFrom(f.secret, "CHATHOOK_SECRET", e),
-		Token:       secretFrom(f.token, "CHATHOOK_TOKEN", e),
+		Token:       token,
 		TokenHeader: f.tokenHeader,
 	}
 	if cfg.Duration == 0 && cfg.Requests == 0 {

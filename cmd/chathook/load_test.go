@@ -157,7 +157,7 @@ func TestLoadUsage(t *testing.T) {
 			t.Errorf("%q: exit %d, want %d with %q\n%s%s", tc.args, code, exitUsage, tc.want, out, errs)
 		}
 	}
-	if code, _, errs := execCLI(t, "", "load", "-h"); code != exitOK || !strings.Contains(errs, "Example:") {
+	if code, errs, _ := execCLI(t, "", "load", "-h"); code != exitOK || !strings.Contains(errs, "Examples:") {
 		t.Errorf("-h: exit %d\n%s", code, errs)
 	}
 }

@@ -45,7 +45,6 @@ func TestReceiverUsageErrors(t *testing.T) {
 		{[]string{"receiver", "--token-placement", "cookie"}, exitUsage, "token placement"},
 		{[]string{"receiver", "extra"}, exitUsage, `unexpected argument "extra"`},
 		{[]string{"receiver", "--addr", "not an address"}, exitUsage, "want HOST:PORT"},
-		{[]string{"receiver", "-h"}, exitOK, "Example:"},
 	} {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
 			code, _, stderr := execCLI(t, "", tt.args...)

@@ -91,6 +91,9 @@ CHATHOOK_TOKEN=t0ken chathook scenario --target http://127.0.0.1:9000/swiftsell 
 		if err := f.setup(e); err != nil {
 			return err
 		}
+		if err := waitForTarget(ctx, e.stderr, f.target, *f.wait); err != nil {
+			return err
+		}
 		defer f.close()
 		if f.platform != "" {
 			set, err := loadSchemas()

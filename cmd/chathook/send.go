@@ -49,6 +49,9 @@ CHATHOOK_TOKEN=t0ken chathook send --target http://127.0.0.1:9000/swiftsell --pl
 		if err := f.setup(e); err != nil {
 			return err
 		}
+		if err := waitForTarget(ctx, e.stderr, f.target, *f.wait); err != nil {
+			return err
+		}
 		defer f.close()
 		set, err := loadSchemas()
 		if err != nil {
@@ -74,6 +77,9 @@ CHATHOOK_TOKEN=t0ken chathook send --target http://127.0.0.1:9000/swiftsell --pl
 			}
 			if body, err = readFileArg(e, *file); err != nil {
 				return err
+			}
+			if pr := schemas.CheckInput(body); pr != nil {
+				return withCode(exitFailed, fmt.Errorf("%s: %s (nothing sent)", *file, pr))
 			}
 			det, ev := detectPlatform(set, body, platform)
 			if det == "" {

@@ -221,7 +221,7 @@ func TestSendExitCodes(t *testing.T) {
 		{"bad placement", append([]string{"--target", srv200.URL, "--token-placement", "nope"}, ev...), exitUsage, "--token-placement"},
 		{"bad header", append([]string{"--target", srv200.URL, "--header", "nocolon"}, ev...), exitUsage, "--header"},
 		{"bad format", append([]string{"--target", srv200.URL, "--format", "xml"}, ev...), exitUsage, "--format"},
-		{"bad flag", []string{"--nope"}, exitUsage, "flag provided but not defined"},
+		{"bad flag", []string{"--nope"}, exitUsage, "unknown flag: --nope"},
 		{"event not in version", []string{"--target", srv200.URL, "--platform", "chatwoot", "--event", "conversation_typing_on", "--version", "2"}, exitUsage, "not sent by this version"},
 		{"positional", append([]string{"--target", srv200.URL, "x.json"}, ev...), exitUsage, "unexpected argument"},
 		{"delivery id on swiftsell", []string{"--target", srv200.URL, "--platform", "swiftsell", "--event", "status", "--delivery-id", "x"}, exitUsage, "no delivery id"},
@@ -288,8 +288,8 @@ func TestSendRedactsEchoedSecrets(t *testing.T) {
 
 func TestDeliveryCommandsHelp(t *testing.T) {
 	for _, name := range []string{"send", "handshake", "scenario", "replay", "listen"} {
-		code, _, errs := execCLI(t, "", name, "-h")
-		if code != exitOK || !strings.Contains(errs, "Example:") || !strings.Contains(errs, "chathook "+name) {
+		code, errs, _ := execCLI(t, "", name, "-h") // help is on stdout
+		if code != exitOK || !strings.Contains(errs, "Examples:") || !strings.Contains(errs, "chathook "+name) {
 			t.Errorf("%s -h: exit %d\n%s", name, code, errs)
 		}
 		if name != "scenario" && name != "replay" && !strings.Contains(errs, "X-Swiftsell-Token") {
