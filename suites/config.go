@@ -4,8 +4,10 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -25,12 +27,13 @@ const (
 	LabelIdempotency = "idempotency"
 	LabelOrdering    = "ordering"
 	LabelConcurrency = "concurrency"
+	LabelBot         = "bot" // registered only when Config.API is set
 )
 
 // Labels lists every requirement label in report order.
 func Labels() []string {
 	return []string{LabelDelivery, LabelRobustness, LabelSignature, LabelToken, LabelHandshake,
-		LabelIdempotency, LabelOrdering, LabelConcurrency}
+		LabelIdempotency, LabelOrdering, LabelConcurrency, LabelBot}
 }
 
 // Config describes the receiver under test and how to exercise it. Build it
@@ -88,6 +91,19 @@ type Config struct {
 	Header http.Header
 	// Command is how reproduction commands start. Default "chathook".
 	Command string
+
+	// API is the address (host:port) where the mock Chatwoot Application
+	// API listens during the run; the receiver is configured with
+	// http://API as its Chatwoot base URL. Set: the bot requirements run
+	// (Chatwoot only). Empty: they are not registered.
+	API string
+	// APIToken is the api_access_token the receiver calls the API with:
+	// the agent bot's token for Receiver "agent_bot", an administrator's
+	// otherwise. Required with API.
+	APIToken string
+	// APISettle is how long the receiver may stay silent before its turn
+	// counts as over (the bot requirements wait for it). Default 500ms.
+	APISettle time.Duration
 }
 
 // NewConfig returns a Config with every default set.
@@ -106,6 +122,7 @@ func NewConfig() Config {
 		BatchSize:      5,
 		Versions:       olderVersions(),
 		Command:        "chathook",
+		APISettle:      500 * time.Millisecond,
 	}
 }
 
@@ -153,6 +170,19 @@ func (c *Config) Validate() error {
 	}
 	if c.Command == "" {
 		c.Command = "chathook"
+	}
+	if c.API != "" {
+		switch {
+		case c.Platform != "chatwoot":
+			return bad("API is set, but %s documents no Application API: the bot requirements are Chatwoot's", c.Platform)
+		case c.APIToken == "":
+			return bad("API is set without APIToken: give the token the receiver calls the API with")
+		case !validHostPort(c.API):
+			return bad("API %q is not a host:port to listen on (e.g. 127.0.0.1:3000)", c.API)
+		}
+		if c.APISettle <= 0 {
+			c.APISettle = 500 * time.Millisecond
+		}
 	}
 	// Let mockplatform check receiver, version and token placement.
 	if _, err := c.platformConfig(); err != nil {
@@ -211,6 +241,16 @@ func olderVersions() []string {
 		}
 	}
 	return out
+}
+
+func validHostPort(s string) bool {
+	host, port, err := net.SplitHostPort(s)
+	if err != nil || port == "" {
+		return false
+	}
+	_ = host
+	n, err := strconv.Atoi(port)
+	return err == nil && n >= 0 && n < 65536
 }
 
 func contains(list []string, s string) bool {
