@@ -18,8 +18,9 @@ type Problem struct {
 	// whole body. Missing and unknown keys are reported at their object.
 	Pointer string `json:"pointer"`
 	// Keyword is the schema rule that failed (type, enum, required,
-	// additionalProperties, ...), or "json" / "platform" / "event" for
-	// checks made before or after the schema.
+	// additionalProperties, ...), or "json" (not JSON), "guard" (JSON no
+	// platform sends: see KeywordGuard), "platform" or "event" for checks
+	// made before or after the schema.
 	Keyword string `json:"keyword"`
 	// Message says what was expected.
 	Message string `json:"message"`

@@ -1,11 +1,7 @@
 package schemas
 
 import (
-	"bytes"
-	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"strings"
 
 	"github.com/santhosh-tekuri/jsonschema/v5"
@@ -155,35 +151,6 @@ func (s *Set) detectMessage(v any) string {
 	}
 	return fmt.Sprintf("not a webhook body of any platform: expected %s; found %s",
 		strings.Join(hints, " or "), describe(v))
-}
-
-// decode parses one JSON document, with numbers kept exact.
-func decode(body []byte) (any, *Problem) {
-	if len(bytes.TrimSpace(body)) == 0 {
-		return nil, &Problem{Keyword: "json", Message: "empty body: expected a JSON object"}
-	}
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.UseNumber()
-	var v any
-	if err := dec.Decode(&v); err != nil {
-		return nil, &Problem{Keyword: "json", Message: "not JSON: " + jsonErrorText(err, body)}
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return nil, &Problem{Keyword: "json", Message: fmt.Sprintf("not JSON: unexpected data after the document at offset %d", dec.InputOffset())}
-	}
-	return v, nil
-}
-
-func jsonErrorText(err error, body []byte) string {
-	var se *json.SyntaxError
-	if errors.As(err, &se) {
-		line, col := lineCol(body, se.Offset)
-		return fmt.Sprintf("%s at line %d, column %d", se.Error(), line, col)
-	}
-	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
-		return fmt.Sprintf("truncated document (%d bytes)", len(body))
-	}
-	return err.Error()
 }
 
 func lineCol(b []byte, off int64) (int, int) {

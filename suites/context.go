@@ -38,12 +38,21 @@ type specContext struct {
 	set      *schemas.Set
 	unsigned bool // the receiver kind is never signed and gets no delivery id
 
-	mu       sync.Mutex // guards recent, sentN and samples
+	// The closed loop (bot.go), when Config.API is set.
+	loop      *Loop
+	probed    bool
+	apiSilent bool
+	probeLog  []mockplatform.TranscriptEntry
+
+	mu       sync.Mutex // guards recent, sentN, samples, runDir, outcomes and details
 	recent   []string   // the last deliveries sent, for a receiver that stops answering
 	sentN    int
 	samples  int       // samples taken from the world so far
 	runDir   string    // where reproduction bodies are saved; "" until the first
 	outcomes []outcome // deliveries of correct payloads, for the diagnosis
+	// details are the failed deliveries of each requirement, by id (see
+	// noteFailure).
+	details map[string][]FailureDetail
 }
 
 // remember records a delivery so that, if the receiver stops answering,
@@ -269,6 +278,7 @@ func (sc *specContext) check(s *sent, d *mockplatform.Delivery, want string, ok 
 
 // failure renders one failed delivery.
 func (sc *specContext) failure(s *sent, d *mockplatform.Delivery, want string) string {
+	sc.noteFailure(s, d)
 	var b strings.Builder
 	fmt.Fprintf(&b, "requirement [%s]: %s\n", sc.current, want)
 	fmt.Fprintf(&b, "sent:      POST %s  %s", sc.run.DisplayTarget(), s.label())

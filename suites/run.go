@@ -87,8 +87,9 @@ func Run(t ginkgo.GinkgoTestingT, cfg Config, opt RunOptions) *Summary {
 	if sc.seed != 0 {
 		w := sc.run
 		w.Seed = sc.seed
-		sum.World, _ = w.World()
+		sum.World, _ = w.runWorld()
 	}
+	sum.attachFailures(sc)
 	if sc.run.Platform != "" {
 		sum.Platform = sc.run.Platform
 	}

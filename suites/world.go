@@ -45,3 +45,29 @@ func (c *Config) World() (string, error) {
 	}
 	return account + ", every inbox: " + strings.Join(ids, ", "), nil
 }
+
+// runWorld is the World of a run (Seed set) for the reports.
+func (c *Config) runWorld() (*World, error) {
+	line, err := c.World()
+	if err != nil {
+		return nil, err
+	}
+	w := &World{Description: line}
+	if c.Platform != "chatwoot" {
+		return w, nil
+	}
+	g, err := generator.New(c.Seed, append([]generator.Option{generator.WithSample(0)}, c.worldOptions()...)...)
+	if err != nil {
+		return nil, err
+	}
+	cw := g.World().Chatwoot
+	w.AccountID = int64(cw.Account.ID)
+	if ib := g.ReceiverInbox(); ib != nil {
+		w.InboxIDs = []int64{int64(ib.ID)}
+	} else {
+		for _, ib := range cw.Inboxes {
+			w.InboxIDs = append(w.InboxIDs, int64(ib.ID))
+		}
+	}
+	return w, nil
+}

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/chathook/chathook/mockplatform"
+	"github.com/chathook/chathook/schemas"
 )
 
 func init() {
@@ -65,7 +66,13 @@ CHATHOOK_TOKEN=t0ken chathook replay --target http://127.0.0.1:9000/swiftsell --
 		}
 		var items []item
 		bad := 0
+		guarded := 0
 		readErr := readPayloads(e, files, func(p payload) error {
+			if pr := schemas.CheckInput(p.body); pr != nil {
+				fmt.Fprintf(e.stderr, "chathook replay: %s: %s\n", p.source, pr)
+				guarded++
+				return nil
+			}
 			pl, ev := detectPlatform(set, p.body, platform)
 			if pl == "" {
 				// A capture listen could not parse still records the platform
@@ -87,7 +94,10 @@ CHATHOOK_TOKEN=t0ken chathook replay --target http://127.0.0.1:9000/swiftsell --
 		if readErr != nil && !isInputError(readErr) {
 			return withCode(exitUnreachable, readErr)
 		}
-		if readErr != nil || bad > 0 {
+		if guarded > 0 && readErr == nil && bad == 0 {
+			return withCode(exitFailed, fmt.Errorf("nothing sent: %d payload(s) no platform can send", guarded))
+		}
+		if readErr != nil || bad > 0 || guarded > 0 {
 			return usageErrorf("nothing sent: fix the input above")
 		}
 		if len(items) == 0 {

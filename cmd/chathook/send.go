@@ -83,6 +83,9 @@ CHATHOOK_TOKEN=t0ken chathook send --target http://127.0.0.1:9000/swiftsell --pl
 			if body, err = readFileArg(e, *file); err != nil {
 				return err
 			}
+			if pr := schemas.CheckInput(body); pr != nil {
+				return withCode(exitFailed, fmt.Errorf("%s: %s (nothing sent)", *file, pr))
+			}
 			det, ev := detectPlatform(set, body, platform)
 			if det == "" {
 				return usageErrorf("cannot tell the platform of %s from its body; pass --platform", *file)
