@@ -300,7 +300,7 @@ func (sc *specContext) failure(s *sent, d *mockplatform.Delivery, want string) s
 	}
 	fmt.Fprintf(&b, "\n           body (%d bytes): %s\n", len(s.body), snippet(s.body, 160))
 	fmt.Fprintf(&b, "got:       %s\n", outcomeText(d))
-	if d != nil && s.seed != 0 && !strings.HasPrefix(sc.current, "delivery.") && failedOnPayload(d) {
+	if d != nil && s.seed != 0 && !strings.HasPrefix(sc.current, "delivery.") && !strings.HasPrefix(sc.current, "hardening.") && s.event != "malformed" && failedOnPayload(d) {
 		fmt.Fprintf(&b, "note:      if [delivery.%s] fails too, the receiver fails on this event itself, not on what [%s] checks\n", s.label(), sc.current)
 	}
 	switch {

@@ -182,6 +182,7 @@ func runConform(ctx context.Context, c *command, e *env, args []string) error {
 		srv, err := receivertest.NewServer(receivertest.Config{
 			Platform: p.Name, Variant: variant, Secret: cfg.Secret, Token: cfg.Token,
 			TokenPlacement: cfg.TokenPlacement, Tolerance: cfg.Tolerance, SlowDelay: 2 * cfg.Timeout,
+			AccountID: cfg.AccountID, Receiver: cfg.Receiver, Version: cfg.Version,
 		})
 		if err != nil {
 			return usageErrorf("--target %s: %v", f.target, err)
