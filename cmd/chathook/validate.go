@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/chathook/chathook/schemas"
 )
@@ -26,6 +27,7 @@ chathook validate --format json payloads.jsonl   # one payload per line, reporte
 		platform := fs.String("platform", "", "validate as this `platform` (name or alias); default: detect from each body")
 		event := fs.String("event", "", "require every payload to be this `event`")
 		strict := fs.Bool("strict", false, "count drift (keys the schema does not know) as errors")
+		version := fs.String("version", "", "pin Chatwoot bodies to this `release` (X.Y.Z, X.Y for its last patch, X): keys it always sends are required, keys it never sends are drift; default: any release, and say which could have sent it")
 		format := fs.String("format", "text", "output `format`: text or json")
 		quiet := fs.Bool("quiet", false, "print only problems and the summary, not a line per valid payload")
 		maxSize := fs.Int("max-size", defaultMaxPayload, "largest payload in `bytes`; a larger one is invalid")
@@ -48,9 +50,11 @@ chathook validate --format json payloads.jsonl   # one payload per line, reporte
 				return err
 			}
 		}
-		opt := schemas.Options{Platform: *platform, Event: *event}
+		opt := schemas.Options{Platform: *platform, Event: *event, Version: *version}
 		if _, err := set.Validate([]byte(`{}`), opt); errors.Is(err, schemas.ErrUnknown) {
 			return usageErrorf("--event: %v", err)
+		} else if err != nil {
+			return usageErrorf("--version: %v", err)
 		}
 
 		type report struct {
@@ -60,6 +64,8 @@ chathook validate --format json payloads.jsonl   # one payload per line, reporte
 			Valid    bool              `json:"valid"`
 			Errors   []schemas.Problem `json:"errors,omitempty"`
 			Drift    []schemas.Problem `json:"drift,omitempty"`
+			Release  string            `json:"release,omitempty"`
+			Releases []string          `json:"releases,omitempty"`
 		}
 		var reports []report
 		total, invalid, drifted := 0, 0, 0
@@ -83,7 +89,7 @@ chathook validate --format json payloads.jsonl   # one payload per line, reporte
 				drifted++
 			}
 			if *format == "json" {
-				reports = append(reports, report{p.source, res.Platform, res.Events, ok, res.Errors, res.Drift})
+				reports = append(reports, report{p.source, res.Platform, res.Events, ok, res.Errors, res.Drift, res.Release, res.Releases})
 				return nil
 			}
 			for _, pr := range res.Errors {
@@ -97,7 +103,7 @@ chathook validate --format json payloads.jsonl   # one payload per line, reporte
 				fmt.Fprintf(e.stdout, "%s: %s: %s\n", p.source, level, pr)
 			}
 			if ok && !*quiet {
-				fmt.Fprintf(e.stdout, "%s: ok (%s %s)\n", p.source, res.Platform, joinEvents(res.Events))
+				fmt.Fprintf(e.stdout, "%s: ok (%s %s%s)\n", p.source, res.Platform, joinEvents(res.Events), releaseNote(res))
 			}
 			return nil
 		})
@@ -132,6 +138,18 @@ chathook validate --format json payloads.jsonl   # one payload per line, reporte
 func isInputError(err error) bool {
 	var ie *inputError
 	return errors.As(err, &ie)
+}
+
+// releaseNote names the Chatwoot release a body was pinned to, or the
+// releases that could have sent it.
+func releaseNote(res *schemas.Result) string {
+	switch {
+	case res.Release != "":
+		return "; Chatwoot " + res.Release
+	case len(res.Releases) > 0:
+		return "; sent by Chatwoot " + strings.Join(res.Releases, ", ")
+	}
+	return ""
 }
 
 func joinEvents(evs []string) string {
