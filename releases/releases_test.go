@@ -320,7 +320,7 @@ func TestKeys(t *testing.T) {
 }
 
 func TestPayloadFacts(t *testing.T) {
-	for v, want := range map[string]Content{"4.3.0": ContentRaw, "4.4.0": ContentRendered, "4.12.0": ContentRendered, "4.12.1": ContentRaw, "1.18.0": ContentRaw} {
+	for v, want := range map[string]Content{"4.3.0": ContentRaw, "4.8.0": ContentRaw, "4.9.0": ContentRendered, "4.12.0": ContentRendered, "4.12.1": ContentRaw, "1.18.0": ContentRaw} {
 		if got := MustLookup(v).MessageContent(); got != want {
 			t.Errorf("%s MessageContent = %s, want %s", v, got, want)
 		}

@@ -171,38 +171,30 @@ func (c *releaseChecker) run(v any, event string) {
 	if event != "" && !c.sendsEvent(event) {
 		c.issue(false, "/event", "", "Chatwoot %s never sends the event %q", r, event)
 	}
-	switch {
-	case event == "message_created" || event == "message_updated":
-		c.message("", body)
-	case event == "contact_created" || event == "contact_updated":
-		c.object("", body, c.withEventKeys(releases.Contact, event), nil, "contact event")
-	case event == "webwidget_triggered":
-		c.object("", body, c.shape.keys[releases.ContactInboxEvent], c.shape.known[releases.ContactInboxEvent], "webwidget_triggered body")
+	top := r.BodyKeys(event)
+	switch releases.BodyObject(event) {
+	case releases.Message:
+		c.object("", body, top, nil, "message event")
+		c.messageParts("", body)
+	case releases.Contact:
+		c.object("", body, top, nil, "contact event")
+	case releases.ContactInboxEvent:
+		c.object("", body, top, nil, "webwidget_triggered body")
 		if conv, ok := body["current_conversation"].(map[string]any); ok {
 			c.conversation("/current_conversation", conv)
 		}
 		if ct, ok := body["contact"].(map[string]any); ok {
 			c.obj("/contact", ct, releases.Contact, "contact")
 		}
-	case conversationBody(event):
-		c.object("", body, c.withEventKeys(releases.Conversation, event), nil, "conversation event")
+	case releases.Conversation:
+		c.object("", body, top, nil, "conversation event")
 		c.conversationParts("", body)
-	case event == "conversation_typing_on" || event == "conversation_typing_off":
-		if conv, ok := body["conversation"].(map[string]any); ok {
+	default:
+		if conv, ok := body["conversation"].(map[string]any); ok { // typing events
 			c.conversation("/conversation", conv)
 		}
 	}
 	sort.SliceStable(c.out, func(i, j int) bool { return c.out[i].problem.Pointer < c.out[j].problem.Pointer })
-}
-
-// conversationBody reports whether event's body is a conversation's webhook
-// data (conversation events, automation rules, macros).
-func conversationBody(event string) bool {
-	switch event {
-	case "conversation_created", "conversation_updated", "conversation_status_changed", "conversation_opened", "conversation_resolved", "macro.executed":
-		return true
-	}
-	return strings.HasPrefix(event, "automation_event") || strings.HasPrefix(event, "macro_event.")
 }
 
 // sendsEvent reports whether the release sends event to some receiver
@@ -272,17 +264,6 @@ func shapeOf(r releases.Release) *shape {
 	return actual.(*shape)
 }
 
-// withEventKeys is the keys of a body built as o's webhook data merged with
-// event (and changed_attributes where r sends them).
-func (c *releaseChecker) withEventKeys(o releases.Object, event string) []releases.Key {
-	keys := append([]releases.Key(nil), c.shape.keys[o]...)
-	keys = append(keys, releases.Key{Name: "event"})
-	if present, optional := c.r.ChangedAttributes(event); present {
-		keys = append(keys, releases.Key{Name: "changed_attributes", Optional: optional})
-	}
-	return keys
-}
-
 // pointer is ptr+mid+i, or "" when only counting (no message is built).
 func (c *releaseChecker) pointer(ptr, mid string, i int) string {
 	if c.count {
@@ -331,9 +312,8 @@ func (c *releaseChecker) object(ptr string, obj map[string]any, keys []releases.
 	}
 }
 
-// message checks a message event body and what it holds.
-func (c *releaseChecker) message(ptr string, m map[string]any) {
-	c.obj(ptr, m, releases.Message, "message event")
+// messageParts checks what a message event body holds.
+func (c *releaseChecker) messageParts(ptr string, m map[string]any) {
 	if conv, ok := m["conversation"].(map[string]any); ok {
 		c.conversation(ptr+"/conversation", conv)
 	}
