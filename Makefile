@@ -3,7 +3,7 @@ GO      ?= go
 BIN     ?= bin/chathook
 FUZZTIME ?= 30s
 
-.PHONY: all build install test test-long check fmt-check vet bench fuzz fuzz-short clean
+.PHONY: all build install test test-long check fmt-check vet bench bench-ajv fuzz fuzz-short clean
 
 all: check build
 
@@ -36,6 +36,12 @@ vet:
 # Benchmarks: compare runs with benchstat, never single numbers.
 bench:
 	$(GO) test -run='^$$' -bench=. -benchmem -count=5 ./...
+
+# chathook validate against ajv (npm), whole process against whole process
+# over the same generated file, in one run; skipped without node and ajv.
+# Not part of make test.
+bench-ajv:
+	@scripts/bench-ajv.sh
 
 # Every fuzz target for FUZZTIME each (go test -fuzz takes one target at a time).
 fuzz:
