@@ -12,10 +12,13 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/.github/workflows"
 cp "$here/action.yml" "$work/action.yml"
-# The README's first yaml block is the CI job; point it at this checkout.
-awk '/^```yaml$/{f=1;next} /^```$/{if(f){exit}} f' "$here/README.md" |
-	sed 's|uses: chathook/chathook@[^ ]*|uses: ./|' > "$work/.github/workflows/readme.yml"
-[ -s "$work/.github/workflows/readme.yml" ] || { echo "lint-action: no yaml block in README.md" >&2; exit 1; }
+# Every yaml block of the README is a workflow; "uses: chathook/chathook@..."
+# becomes this checkout's action.
+awk -v dir="$work/.github/workflows" '/^```yaml$/{n++; f=1; next} /^```$/{f=0} f{print > (dir "/readme" n ".yml")}' "$here/README.md"
+for f in "$work"/.github/workflows/readme*.yml; do
+	[ -s "$f" ] || { echo "lint-action: no yaml block in README.md" >&2; exit 1; }
+	sed -i 's|uses: chathook/chathook@[^ ]*|uses: ./|' "$f"
+done
 (cd "$work" && git init -q . && actionlint)
 if command -v shellcheck >/dev/null; then
 	python3 - "$here/action.yml" "$work" <<'PY'
