@@ -34,6 +34,12 @@ type specContext struct {
 	schema   *schemas.Platform
 	set      *schemas.Set
 
+	// The closed loop (bot.go), when Config.API is set.
+	loop      *Loop
+	probed    bool
+	apiSilent bool
+	probeLog  []mockplatform.TranscriptEntry
+
 	mu     sync.Mutex // guards recent and sentN
 	recent []string   // the last deliveries sent, for a receiver that stops answering
 	sentN  int

@@ -65,7 +65,7 @@ func runConform(ctx context.Context, c *command, e *env, args []string) error {
 	fs.StringVar(&f.token, "token", "", "Swiftsell `token` the receiver checks (or CHATHOOK_TOKEN); none: token and handshake specs skip")
 	fs.StringVar(&f.placement, "token-placement", def.TokenPlacement, "where the Swiftsell token travels: header (X-Swiftsell-Token), query or body (an assumption: Swiftsell does not say)")
 	fs.StringVar(&f.receiver, "receiver", def.Receiver, "Chatwoot receiver `kind` imitated: account, api_inbox or agent_bot")
-	fs.StringVar(&f.version, "version", def.Version, "Chatwoot `version` whose delivery is imitated (before 4.11.2 nothing is signed)")
+	fs.StringVar(&f.version, "version", def.Version, "Chatwoot `release` whose delivery is imitated, X.Y.Z, X.Y (its last patch) or X ("+signedFromText()+")")
 	fs.IntVar(&f.samples, "samples", def.Samples, "seeded payloads per event")
 	fs.Int64Var(&f.seed, "seed", 0, "`seed` for every payload; 0 draws one (printed)")
 	fs.DurationVar(&f.timeout, "timeout", def.Timeout, "the platform's delivery `timeout`")
