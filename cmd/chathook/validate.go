@@ -6,8 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
-	"strings"
 	"runtime/debug"
+	"strings"
 	"sync"
 
 	"github.com/chathook/chathook/schemas"
