@@ -109,7 +109,17 @@ func NewLoop(cfg LoopConfig) (*Loop, error) {
 		}
 		l.platforms[r.Kind+" "+r.URL] = p
 	}
-	w, err := l.build(cfg.Seed)
+	// Not every world has an API inbox with a conversation; take the
+	// first seed from cfg.Seed on that has one (Loop.Seed reports it).
+	var w mockplatform.APIWorld
+	var err error
+	seed := cfg.Seed
+	for i := 0; i < 100; i++ {
+		if w, err = l.build(seed); err == nil {
+			break
+		}
+		seed = l.seed + 1
+	}
 	if err != nil {
 		return nil, err
 	}
