@@ -44,6 +44,12 @@ type EventSink interface {
 	Deliver(ctx context.Context, ev APIEvent) []EventDelivery
 }
 
+// EventSinkFunc adapts a function to an EventSink, as http.HandlerFunc does.
+type EventSinkFunc func(ctx context.Context, ev APIEvent) []EventDelivery
+
+// Deliver calls f.
+func (f EventSinkFunc) Deliver(ctx context.Context, ev APIEvent) []EventDelivery { return f(ctx, ev) }
+
 // EventDelivery is the outcome of delivering one event to one receiver.
 type EventDelivery struct {
 	Receiver   string // ReceiverAccount, ReceiverAPIInbox or ReceiverAgentBot
