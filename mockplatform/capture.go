@@ -10,8 +10,7 @@ import (
 	"log"
 	"net"
 	"net/http"
-	"os"
-	"path/filepath"
+	"runtime"
 	"sync/atomic"
 	"time"
 )
@@ -67,11 +66,24 @@ type Capture struct {
 	Report     *Report     `json:"report,omitempty"` // nil without CaptureConfig.Validate
 	Status     int         `json:"status"`           // the status answered
 	// BodyFile and HeaderFile are the saved files ("" when not saved);
-	// SaveErr is the error saving them.
-	BodyFile   string `json:"-"`
-	HeaderFile string `json:"-"`
-	SaveErr    error  `json:"-"`
+	// SaveErr is the error saving them (the delivery was then answered 503,
+	// so that the platform retries, and is not acknowledged). A rejected
+	// delivery is saved, if at all, in the quarantine (Quarantined).
+	BodyFile    string `json:"-"`
+	HeaderFile  string `json:"-"`
+	SaveErr     error  `json:"-"`
+	Quarantined bool   `json:"-"`
+	// ReadErr is why the body could not be read (a short Content-Length,
+	// broken chunking, the client gone); such a delivery is answered 400
+	// (if the client still listens), never 2xx, and not saved.
+	ReadErr error `json:"-"`
+	// Unchecked says why an accepted body was not validated ("" when it
+	// was, or when there is no validator): the validation backlog was full.
+	Unchecked string `json:"-"`
 }
+
+// Accepted reports whether the delivery was acknowledged with a 2xx.
+func (c *Capture) Accepted() bool { return c.Status >= 200 && c.Status <= 299 }
 
 // CaptureConfig configures a Capturer. Build it with NewCaptureConfig; in
 // a CaptureConfig passed to NewCapturer zero values mean the defaults.
@@ -81,7 +93,8 @@ type CaptureConfig struct {
 	// Swiftsell, anything else Chatwoot.
 	Platform string
 	// Secret, when set, makes every Chatwoot delivery carry a valid
-	// signature; one that does not is answered 401 (and still recorded).
+	// signature; one that does not is answered 401 (and still reported,
+	// but never saved with the accepted ones and never validated).
 	Secret string
 	// Tolerance is the accepted distance of X-Chatwoot-Timestamp from now.
 	// Default 5 minutes; negative: no staleness check.
@@ -93,18 +106,34 @@ type CaptureConfig struct {
 	Token       string
 	TokenHeader string // default "X-Swiftsell-Token"
 	TokenParam  string // default "token"
-	// Validate, when set, validates every body; its Report is recorded. A
-	// body that fails validation is still answered 200: the platform is not
-	// to blame for the receiver's contract.
-	Validate func(body []byte) Report
-	// OnCapture, when set, is called once per recorded delivery, after the
-	// answer was sent and the files saved. It is called concurrently from
-	// the handler goroutines.
+	// Validate, when set, validates every accepted body (rejected ones are
+	// not worth the cost); its Report is recorded. It runs off the request
+	// path, after the answer, on at most ValidateWorkers goroutines, with at
+	// most ValidateBacklog bytes of bodies waiting (beyond that a body is
+	// reported Unchecked, never delayed); a Report keeps at most MaxProblems
+	// errors and as many drift lines. A body that fails validation is still
+	// answered 200: the platform is not to blame for the receiver's contract.
+	Validate        func(body []byte) Report
+	ValidateWorkers int   // default runtime.GOMAXPROCS(0)
+	ValidateBacklog int64 // bytes; default 64 MiB
+	MaxProblems     int   // default 20
+	// OnCapture, when set, is called once per delivery, after the answer was
+	// sent, the files saved and the body validated. It is called
+	// concurrently from handler and validation goroutines.
 	OnCapture func(Capture)
 	// SaveDir, when set, is the directory (created if missing) where each
-	// delivery is saved atomically as <seq>-<event>.json (the exact body) and
-	// <seq>-<event>.headers.json (the Capture as JSON, without the body).
-	SaveDir string
+	// accepted delivery is saved before it is answered, as <seq>-<event>.json
+	// (the exact body) and <seq>-<event>.headers.json (the Capture as JSON,
+	// without the body), each written to a temporary file and linked into
+	// place (never overwriting: a second run into the same directory
+	// numbers on after the highest sequence number found). A delivery that
+	// cannot be saved is answered 503. Rejected deliveries (401) go to the
+	// quarantine SaveDir/rejected/, at most QuarantineCount files and
+	// QuarantineBytes bytes of bodies per run (defaults 100 and 1 MiB;
+	// negative: no quarantine), so junk cannot fill the disk.
+	SaveDir         string
+	QuarantineCount int
+	QuarantineBytes int64
 	// MaxBody is the largest accepted request body in bytes; larger is
 	// answered 413. Default 10 MiB.
 	MaxBody int64
@@ -129,6 +158,11 @@ func NewCaptureConfig() CaptureConfig {
 		WriteTimeout:      30 * time.Second,
 		IdleTimeout:       120 * time.Second,
 		ShutdownTimeout:   5 * time.Second,
+		ValidateWorkers:   runtime.GOMAXPROCS(0),
+		ValidateBacklog:   64 << 20,
+		MaxProblems:       20,
+		QuarantineCount:   100,
+		QuarantineBytes:   1 << 20,
 	}
 }
 
@@ -145,8 +179,11 @@ func (c CaptureConfig) GoString() string { return c.String() }
 // `chathook listen`. Every POST is recorded; other methods get 405. It is
 // safe for concurrent use.
 type Capturer struct {
-	cfg CaptureConfig
-	seq atomic.Int64 // last sequence number handed out
+	cfg   CaptureConfig
+	seq   atomic.Int64 // last sequence number handed out
+	n     atomic.Int64 // deliveries recorded
+	store *captureStore
+	check *checker
 }
 
 // NewCapturer validates cfg and, when SaveDir is set, creates it.
@@ -183,13 +220,38 @@ func NewCapturer(cfg CaptureConfig) (*Capturer, error) {
 	if !validHeaderName(cfg.TokenHeader) {
 		return nil, fmt.Errorf("%w: token header %q is not a valid header name", ErrInvalidConfig, cfg.TokenHeader)
 	}
-	if cfg.SaveDir != "" {
-		if err := os.MkdirAll(cfg.SaveDir, 0o700); err != nil {
-			return nil, fmt.Errorf("mockplatform: save dir: %w", err)
-		}
+	if cfg.ValidateWorkers <= 0 {
+		cfg.ValidateWorkers = d.ValidateWorkers
 	}
-	return &Capturer{cfg: cfg}, nil
+	if cfg.ValidateBacklog <= 0 {
+		cfg.ValidateBacklog = d.ValidateBacklog
+	}
+	if cfg.MaxProblems <= 0 {
+		cfg.MaxProblems = d.MaxProblems
+	}
+	if cfg.QuarantineCount == 0 {
+		cfg.QuarantineCount = d.QuarantineCount
+	}
+	if cfg.QuarantineBytes == 0 {
+		cfg.QuarantineBytes = d.QuarantineBytes
+	}
+	c := &Capturer{cfg: cfg}
+	if cfg.SaveDir != "" {
+		st, last, err := openStore(cfg.SaveDir, cfg.QuarantineCount, cfg.QuarantineBytes)
+		if err != nil {
+			return nil, err
+		}
+		c.store = st
+		c.seq.Store(last)
+	}
+	c.check = newChecker(cfg.ValidateWorkers, cfg.ValidateBacklog, c.validated)
+	return c, nil
 }
+
+// Close waits for the validations still running and reports their
+// captures. Serve calls it; a caller that uses the Capturer as a plain
+// http.Handler calls it after its server stopped.
+func (c *Capturer) Close() { c.check.close() }
 
 func setDur(p *time.Duration, def time.Duration) {
 	if *p == 0 {
@@ -198,21 +260,19 @@ func setDur(p *time.Duration, def time.Duration) {
 }
 
 // Count returns how many deliveries have been recorded so far.
-func (c *Capturer) Count() int64 { return c.seq.Load() }
+func (c *Capturer) Count() int64 { return c.n.Load() }
 
 // ServeHTTP records one delivery and answers it: 200 (a handshake: 200 with
 // the token as the raw body), 401 when a configured secret or token does not
-// match, 413 when the body is over MaxBody, 405 for methods other than POST.
+// match, 413 when the body is over MaxBody, 400 when the body could not be
+// read whole, 503 when an accepted delivery could not be saved, 405 for
+// methods other than POST. Credentials are checked before anything costly;
+// an acknowledged delivery is already saved.
 func (c *Capturer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodPost {
 		w.Header().Set("Allow", http.MethodPost)
 		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
 		return
-	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, c.cfg.MaxBody))
-	var tooLarge *http.MaxBytesError
-	if err != nil && !errors.As(err, &tooLarge) {
-		return // the client went away; nothing to record
 	}
 	cp := Capture{
 		Seq:        c.seq.Add(1),
@@ -224,27 +284,81 @@ func (c *Capturer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		Header:     r.Header.Clone(),
 		Verdict:    Verdict{Signature: VerdictUnchecked, Token: VerdictUnchecked},
 	}
+	c.n.Add(1)
+	var tooLarge *http.MaxBytesError
+	var body []byte
+	var err error
+	if r.ContentLength > c.cfg.MaxBody {
+		err = &http.MaxBytesError{Limit: c.cfg.MaxBody} // refused without reading it
+	} else {
+		body, err = io.ReadAll(http.MaxBytesReader(w, r.Body, c.cfg.MaxBody))
+	}
 	var answer []byte
 	switch {
-	case tooLarge != nil:
+	case errors.As(err, &tooLarge):
 		cp.Status, cp.Event = http.StatusRequestEntityTooLarge, "too_large"
 		answer = []byte("request body too large\n")
+	case err != nil:
+		// Never acknowledge what could not be read: a short Content-Length,
+		// broken chunking, a client gone or too slow.
+		cp.Status, cp.Event, cp.ReadErr = http.StatusBadRequest, "unreadable", err
+		answer = []byte("request body could not be read\n")
 	default:
 		cp.Body = body
 		answer = c.judge(r, &cp)
+		switch {
+		case cp.Accepted() && c.store != nil:
+			if cp.BodyFile, cp.HeaderFile, cp.SaveErr = c.store.save(&cp); cp.SaveErr != nil {
+				cp.Status, answer = http.StatusServiceUnavailable, []byte("could not save the delivery; retry later\n")
+			}
+		case !cp.Accepted() && c.store != nil:
+			cp.BodyFile, cp.HeaderFile, cp.Quarantined = c.store.quarantine(&cp)
+		}
 	}
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	if cp.Status >= 400 && cp.Status != http.StatusUnauthorized {
+		w.Header().Set("Connection", "close")
+	}
 	w.WriteHeader(cp.Status)
 	_, _ = w.Write(answer)
 	if f, ok := w.(http.Flusher); ok {
 		f.Flush()
 	}
-	if c.cfg.SaveDir != "" && cp.Body != nil {
-		cp.BodyFile, cp.HeaderFile, cp.SaveErr = c.save(&cp)
+	if c.cfg.Validate != nil && cp.Accepted() && !cp.Verdict.Handshake {
+		c.check.submit(cp) // reports it when validated
+		return
 	}
+	c.report(cp)
+}
+
+func (c *Capturer) report(cp Capture) {
 	if c.cfg.OnCapture != nil {
 		c.cfg.OnCapture(cp)
 	}
+}
+
+// validated runs on a checker goroutine: validate, cap the problems, report.
+func (c *Capturer) validated(cp Capture, skipped string) {
+	if skipped != "" {
+		cp.Unchecked = skipped
+		c.report(cp)
+		return
+	}
+	rep := c.cfg.Validate(cp.Body)
+	rep.Errors = capProblems(rep.Errors, c.cfg.MaxProblems)
+	rep.Drift = capProblems(rep.Drift, c.cfg.MaxProblems)
+	cp.Report = &rep
+	c.report(cp)
+}
+
+// capProblems keeps at most n problems, the last one saying how many more
+// there were.
+func capProblems(ps []string, n int) []string {
+	if len(ps) <= n {
+		return ps
+	}
+	more := len(ps) - n + 1
+	return append(ps[:n-1:n-1], fmt.Sprintf("... and %d more", more))
 }
 
 // judge fills in platform, event, verdict, report and status, and returns
@@ -285,20 +399,10 @@ func (c *Capturer) judge(r *http.Request, cp *Capture) []byte {
 			answer = []byte(handshakeToken)
 		}
 	}
-	switch {
-	case cp.Verdict.Handshake:
+	if cp.Verdict.Handshake {
 		cp.Event = "handshake"
-	default:
-		if c.cfg.Validate != nil {
-			rep := c.cfg.Validate(cp.Body)
-			cp.Report = &rep
-			if len(rep.Events) > 0 {
-				cp.Event = rep.Events[0]
-			}
-		}
-		if cp.Event == "" {
-			cp.Event = sniffEvent(cp.Body, members)
-		}
+	} else {
+		cp.Event = sniffEvent(cp.Body, members)
 	}
 	cp.Event = fileSafe(cp.Event)
 	return answer
@@ -356,7 +460,8 @@ func (c *Capturer) checkToken(r *http.Request, body []byte, ms []member) (verdic
 }
 
 // sniffEvent finds the event name without a validator: Chatwoot's top-level
-// "event", or the first Swiftsell event's event.type.
+// "event", or the first Swiftsell event's event.type (with the message kind,
+// "message.form").
 func sniffEvent(body []byte, ms []member) string {
 	for _, m := range ms {
 		var s string
@@ -368,12 +473,21 @@ func sniffEvent(body []byte, ms []member) string {
 		var env struct {
 			Events []struct {
 				Event struct {
-					Type string `json:"type"`
+					Type    string `json:"type"`
+					Payload struct {
+						Message struct {
+							Type string `json:"type"`
+						} `json:"message"`
+					} `json:"payload"`
 				} `json:"event"`
 			} `json:"events"`
 		}
 		if json.Unmarshal(body, &env) == nil && len(env.Events) > 0 && env.Events[0].Event.Type != "" {
-			return env.Events[0].Event.Type
+			ev := env.Events[0].Event
+			if kind := ev.Payload.Message.Type; ev.Type == "message" && kind != "" {
+				return ev.Type + "." + kind // a message's kind, as validation names it
+			}
+			return ev.Type
 		}
 	}
 	return "unknown"
@@ -396,51 +510,6 @@ func fileSafe(s string) string {
 	return string(b)
 }
 
-// save writes the body and the headers file, each atomically.
-func (c *Capturer) save(cp *Capture) (bodyFile, headerFile string, err error) {
-	base := fmt.Sprintf("%06d-%s", cp.Seq, cp.Event)
-	bodyFile = filepath.Join(c.cfg.SaveDir, base+".json")
-	headerFile = filepath.Join(c.cfg.SaveDir, base+".headers.json")
-	if err := writeAtomic(bodyFile, cp.Body); err != nil {
-		return "", "", err
-	}
-	meta, err := json.MarshalIndent(cp, "", "  ")
-	if err != nil {
-		return bodyFile, "", fmt.Errorf("mockplatform: save: %w", err)
-	}
-	if err := writeAtomic(headerFile, append(meta, '\n')); err != nil {
-		return bodyFile, "", err
-	}
-	return bodyFile, headerFile, nil
-}
-
-// writeAtomic writes data to a temporary file in the same directory and
-// renames it to name, so name never holds a partial file. (It does not
-// fsync: a power loss may lose a capture, a crash of the process cannot
-// leave a half-written one.)
-func writeAtomic(name string, data []byte) error {
-	f, err := os.CreateTemp(filepath.Dir(name), ".capture-*.tmp")
-	if err != nil {
-		return fmt.Errorf("mockplatform: save: %w", err)
-	}
-	tmp := f.Name()
-	_, err = f.Write(data)
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Chmod(tmp, 0o600)
-	}
-	if err == nil {
-		err = os.Rename(tmp, name)
-	}
-	if err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("mockplatform: save: %w", err)
-	}
-	return nil
-}
-
 // Serve serves c on ln until ctx ends, then shuts down gracefully, waiting
 // up to ShutdownTimeout for in-flight deliveries. It returns nil after a
 // shutdown on ctx, or the error that stopped the server.
@@ -458,6 +527,7 @@ func (c *Capturer) Serve(ctx context.Context, ln net.Listener) error {
 	go func() { errc <- srv.Serve(ln) }()
 	select {
 	case err := <-errc:
+		c.Close()
 		return fmt.Errorf("mockplatform: serve: %w", err)
 	case <-ctx.Done():
 	}
@@ -465,6 +535,7 @@ func (c *Capturer) Serve(ctx context.Context, ln net.Listener) error {
 	defer cancel()
 	err := srv.Shutdown(sctx)
 	<-errc
+	defer c.Close()
 	if err != nil {
 		srv.Close()
 		return fmt.Errorf("mockplatform: shutdown: %w", err)

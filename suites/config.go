@@ -13,6 +13,7 @@ import (
 
 	"github.com/chathook/chathook/generator"
 	"github.com/chathook/chathook/mockplatform"
+	"github.com/chathook/chathook/releases"
 	"github.com/chathook/chathook/schemas"
 )
 
@@ -47,9 +48,9 @@ type Config struct {
 	// Receiver is the Chatwoot receiver kind imitated: "account" (default),
 	// "api_inbox" or "agent_bot".
 	Receiver string
-	// Version is the Chatwoot version whose delivery is imitated ("latest"
-	// = 4.16). Versions older than 4.11.2 do not sign, so the signature
-	// specs skip.
+	// Version is the Chatwoot release whose delivery is imitated ("latest"
+	// = 4.16.2; see releases.Lookup). Releases that do not sign the
+	// receiver kind (package releases) make the signature specs skip.
 	Version string
 	// Secret is the signing secret the receiver verifies Chatwoot
 	// deliveries with. Empty: the receiver claims no signature check and
@@ -71,7 +72,7 @@ type Config struct {
 	// every failure message show it.
 	Seed int64
 	// Timeout is the platform's delivery timeout: a delivery not answered
-	// within it fails. Default 5s, as Chatwoot.
+	// within it fails. Default Chatwoot's read timeout (5s).
 	Timeout time.Duration
 	// Concurrency is how many deliveries the concurrency spec sends at
 	// once. Default 16.
@@ -116,7 +117,7 @@ func NewConfig() Config {
 		TokenHeader:    mc.TokenHeader,
 		TokenParam:     mc.TokenParam,
 		Samples:        3,
-		Timeout:        mc.Timeout,
+		Timeout:        releases.Latest().Timeouts().Read,
 		Concurrency:    16,
 		BatchSize:      5,
 		Versions:       olderVersions(),

@@ -56,7 +56,7 @@ type conformFlags struct {
 	samples, concurrency                                          int
 	seed                                                          int64
 	timeout, tolerance                                            time.Duration
-	insecure                                                      bool
+	insecure, annotations                                         bool
 	headers                                                       headerList
 }
 
@@ -70,7 +70,7 @@ func runConform(ctx context.Context, c *command, e *env, args []string) error {
 	fs.StringVar(&f.token, "token", "", "Swiftsell `token` the receiver checks (or CHATHOOK_TOKEN); none: token and handshake specs skip")
 	fs.StringVar(&f.placement, "token-placement", def.TokenPlacement, "where the Swiftsell token travels: header (X-Swiftsell-Token), query or body (an assumption: Swiftsell does not say)")
 	fs.StringVar(&f.receiver, "receiver", def.Receiver, "Chatwoot receiver `kind` imitated: account, api_inbox or agent_bot")
-	fs.StringVar(&f.version, "version", def.Version, "Chatwoot `version` whose delivery is imitated (before 4.11.2 nothing is signed)")
+	fs.StringVar(&f.version, "version", def.Version, "Chatwoot `release` whose delivery is imitated, X.Y.Z, X.Y (its last patch) or X ("+signedFromText()+")")
 	fs.IntVar(&f.samples, "samples", def.Samples, "seeded payloads per event")
 	fs.Int64Var(&f.seed, "seed", 0, "`seed` for every payload; 0 draws one (printed)")
 	fs.DurationVar(&f.timeout, "timeout", def.Timeout, "the platform's delivery `timeout`")
@@ -79,7 +79,8 @@ func runConform(ctx context.Context, c *command, e *env, args []string) error {
 	fs.StringVar(&f.labelFilter, "label-filter", "", "run only requirements matching this Ginkgo label `expression`, e.g. 'delivery || signature' or '!concurrency'")
 	fs.StringVar(&f.junit, "junit", "", "write a JUnit XML report to `FILE`")
 	fs.StringVar(&f.jsonOut, "json", "", "write the JSON summary (per requirement) to `FILE`")
-	fs.StringVar(&f.markdown, "markdown", "", "write a Markdown summary to `FILE` (e.g. $GITHUB_STEP_SUMMARY)")
+	fs.StringVar(&f.markdown, "markdown", "", "write a Markdown summary to `FILE`; $GITHUB_STEP_SUMMARY is appended to, never overwritten")
+	fs.BoolVar(&f.annotations, "github-annotations", false, "print a GitHub Actions ::error line per failed requirement (and a ::warning when interrupted)")
 	fs.BoolVar(&f.insecure, "insecure", false, "do not verify the target's TLS certificate")
 	fs.StringVar(&f.caCert, "ca-cert", "", "trust this PEM `file`'s CA for an https target")
 	fs.Var(&f.headers, "header", "extra request header 'K: V' (repeatable)")
@@ -127,6 +128,9 @@ func runConform(ctx context.Context, c *command, e *env, args []string) error {
 		if err := checkReportPath(r.flag, r.path); err != nil {
 			return err
 		}
+	}
+	if err := f.checkStdoutReports(); err != nil {
+		return err
 	}
 	{ // check the settings now, before a built-in receiver starts
 		probe := cfg
@@ -199,54 +203,15 @@ func runConform(ctx context.Context, c *command, e *env, args []string) error {
 	if f.labelFilter != "" {
 		suiteCfg.LabelFilter = f.labelFilter
 	}
-	if f.junit != "" {
-		repCfg.JUnitReport = f.junit
-	}
 	if os.Getenv("NO_COLOR") != "" || !isTerminal(os.Stdout) {
 		repCfg.NoColor = true
 	}
 	repCfg.SilenceSkips = !repCfg.Verbose && !repCfg.VeryVerbose
+	out := newConformOutput(ctx, e, &f)
+	restore := out.captureGinkgo()
 	sum := suites.Run(&fakeT{}, cfg, suites.RunOptions{Suite: suiteCfg, Reporter: repCfg})
-
-	fmt.Fprintln(e.stdout)
-	if suiteCfg.DryRun {
-		fmt.Fprintf(e.stdout, "dry run: %d requirements listed, nothing was sent\n", len(sum.Specs))
-		return nil
-	}
-	if err := sum.WriteText(e.stdout); err != nil {
-		return err
-	}
-	for _, r := range []struct {
-		path  string
-		write func(io.Writer) error
-	}{{f.jsonOut, sum.WriteJSON}, {f.markdown, sum.WriteMarkdown}} {
-		if r.path == "-" {
-			if err := r.write(e.stdout); err != nil {
-				return err
-			}
-			continue
-		}
-		if err := writeReport(r.path, r.write); err != nil {
-			return err
-		}
-	}
-	if ctx.Err() != nil {
-		return unreachableErrorf("interrupted: the run did not finish (the summary above is partial)")
-	}
-	ran := 0
-	for _, l := range sum.Labels {
-		ran += l.Passed + l.Failed
-	}
-	if ran == 0 && !suiteCfg.DryRun {
-		if f.labelFilter != "" {
-			return usageErrorf("no requirement matches --label-filter %q (labels: %s)", f.labelFilter, strings.Join(suites.Labels(), ", "))
-		}
-		return unreachableErrorf("no requirement ran: every one was skipped (see the reasons with --ginkgo.v)")
-	}
-	if !sum.Passed {
-		return failed()
-	}
-	return nil
+	restore()
+	return out.finish(ctx, sum, suiteCfg.DryRun)
 }
 
 // versionSigns reports whether the imitated Chatwoot version and receiver

@@ -19,15 +19,20 @@ func init() {
 		name:    "listen",
 		summary: "receive webhooks from a real platform: validate, verify signatures and tokens, answer the handshake, save",
 		usage: "chathook listen [--addr 127.0.0.1:8787] [--platform P] [--secret S] [--token T] [--token-placement header|query|body] [--save DIR] [--max-body N] [--tolerance D] [--format text|json] [-v]\n\n" +
-			"Every POST is answered at once: 200 (a Swiftsell handshake: 200 with the token as the body), 401 when\n" +
-			"--secret or --token is set and the delivery's signature or token does not match, 413 over --max-body.\n" +
-			"Each body is validated against the schemas (errors and drift are reported, never refused). One line per\n" +
+			"Every POST is answered as soon as it is saved: 200 (a Swiftsell handshake: 200 with the token as the body),\n" +
+			"401 when --secret or --token is set and the delivery's signature or token does not match (checked before\n" +
+			"anything costly), 413 over --max-body, 400 when the body could not be read whole (never a 2xx), 503 when\n" +
+			"it could not be saved (a full disk: the platform is told to retry, nothing is acknowledged unsaved).\n" +
+			"Each accepted body is then validated against the schemas, off the request path (errors and drift are\n" +
+			"reported, never refused). Rejected deliveries are not saved with the accepted ones: at most 100 of them\n" +
+			"(1 MiB) go to DIR/rejected/. A second run into the same DIR numbers on and keeps what is there. One line per\n" +
 			"delivery on stdout: seq, platform/event, status, signature and token verdicts, validation summary; -v adds\n" +
 			"every problem; --format json prints one JSON object per delivery. With --save DIR each delivery is saved as\n" +
 			"<seq>-<event>.json (the exact body, for \"chathook replay DIR\") and <seq>-<event>.headers.json (the request\n" +
 			"headers and verdicts; it holds the token and signature as received: keep it private). The listening URL is\n" +
 			"printed on stderr. Ctrl-C stops it gracefully (in-flight deliveries finish; files are never half-written).\n" +
-			"Exit 0 after Ctrl-C, 2 on a usage error, 3 when the address cannot be listened on.\n\n" +
+			"Exit 0 after Ctrl-C, 2 on a usage error, 3 when the address cannot be listened on or a delivery could not\n" +
+			"be saved.\n\n" +
 			"The token is looked for in the header, the query and the body (Swiftsell does not say where it travels);\n" +
 			"each line says where it was found, and flags it when that is not --token-placement.\n\n" + swiftsellAssumptions,
 		example: `chathook listen --save captures/            # then point the platform's webhook URL at it (through a tunnel)
@@ -83,6 +88,8 @@ chathook replay --target http://127.0.0.1:8080/webhooks captures/   # resend wha
 		cfg.Secret = secretFrom(*secret, "CHATHOOK_SECRET", e)
 		cfg.Token = secretFrom(*token, "CHATHOOK_TOKEN", e)
 		cfg.SaveDir = *save
+		cfg.ReadHeaderTimeout, cfg.ReadTimeout = serverTimeouts.ReadHeader, serverTimeouts.Read
+		cfg.WriteTimeout, cfg.IdleTimeout = serverTimeouts.Write, serverTimeouts.Idle
 		cfg.MaxBody = *maxBody
 		cfg.Tolerance = *tolerance
 		if *tolerance == 0 {
@@ -121,14 +128,29 @@ chathook replay --target http://127.0.0.1:8080/webhooks captures/   # resend wha
 		}
 		serveErr := capt.Serve(ctx, ln)
 		pr.close()
-		n, invalid := pr.counts()
-		summary := fmt.Sprintf("received %d deliveries (%d rejected or invalid)", n, invalid)
+		ct := pr.counts()
+		summary := fmt.Sprintf("received %d deliveries (%d rejected or invalid)", ct.n, ct.bad)
 		if cfg.SaveDir != "" {
-			summary += "; saved in " + cfg.SaveDir
+			summary += fmt.Sprintf("; %d saved in %s", ct.saved, cfg.SaveDir)
+			if ct.quarantined > 0 {
+				summary += fmt.Sprintf(" (%d rejected kept in %s)", ct.quarantined, filepath.Join(cfg.SaveDir, mockplatform.QuarantineDir))
+			}
+			if ct.unsaved > 0 {
+				summary += fmt.Sprintf("; %d NOT SAVED (answered 503 so the platform retries)", ct.unsaved)
+			}
+		}
+		if ct.unread > 0 {
+			summary += fmt.Sprintf("; %d with a body that could not be read (answered 400)", ct.unread)
+		}
+		if ct.unchecked > 0 {
+			summary += fmt.Sprintf("; %d not validated (validation backlog full)", ct.unchecked)
 		}
 		fmt.Fprintln(e.stderr, summary)
 		if serveErr != nil {
 			return unreachableErrorf("%s", trimMP(serveErr))
+		}
+		if ct.unsaved > 0 {
+			return withCode(exitUnreachable, fmt.Errorf("%d deliveries could not be saved", ct.unsaved))
 		}
 		return nil
 	}
@@ -171,7 +193,15 @@ type capturePrinter struct {
 
 	mu     sync.Mutex
 	closed bool
-	n, bad int
+	ct     captureCounts
+}
+
+// captureCounts is what listen's summary reports.
+type captureCounts struct {
+	n, bad            int // received; rejected or invalid
+	saved, unsaved    int // accepted and saved; accepted but answered 503
+	quarantined       int
+	unread, unchecked int
 }
 
 func (p *capturePrinter) close() {
@@ -180,10 +210,10 @@ func (p *capturePrinter) close() {
 	p.mu.Unlock()
 }
 
-func (p *capturePrinter) counts() (n, bad int) {
+func (p *capturePrinter) counts() captureCounts {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	return p.n, p.bad
+	return p.ct
 }
 
 // captureRecord is the JSON form of one capture (secrets in headers
@@ -201,7 +231,10 @@ type captureRecord struct {
 	Report    *mockplatform.Report `json:"report,omitempty"`
 	Header    map[string][]string  `json:"header"`
 	File      string               `json:"file,omitempty"`
+	Rejected  bool                 `json:"quarantined,omitempty"` // File is in the quarantine
 	SaveError string               `json:"save_error,omitempty"`
+	ReadError string               `json:"read_error,omitempty"`
+	Unchecked string               `json:"unchecked,omitempty"`
 }
 
 func (p *capturePrinter) print(cp mockplatform.Capture) {
@@ -210,10 +243,24 @@ func (p *capturePrinter) print(cp mockplatform.Capture) {
 	if p.closed {
 		return
 	}
-	p.n++
-	rejected := cp.Status < 200 || cp.Status > 299
+	p.ct.n++
+	rejected := !cp.Accepted()
 	if rejected || (cp.Report != nil && len(cp.Report.Errors) > 0) {
-		p.bad++
+		p.ct.bad++
+	}
+	switch {
+	case cp.SaveErr != nil:
+		p.ct.unsaved++
+	case cp.Quarantined:
+		p.ct.quarantined++
+	case cp.BodyFile != "":
+		p.ct.saved++
+	}
+	if cp.ReadErr != nil {
+		p.ct.unread++
+	}
+	if cp.Unchecked != "" {
+		p.ct.unchecked++
 	}
 	if p.json {
 		rec := captureRecord{Seq: cp.Seq, Time: cp.Time, Remote: cp.RemoteAddr, URL: p.red.apply(cp.URL),
@@ -227,6 +274,10 @@ func (p *capturePrinter) print(cp mockplatform.Capture) {
 		if cp.SaveErr != nil {
 			rec.SaveError = cp.SaveErr.Error()
 		}
+		if cp.ReadErr != nil {
+			rec.ReadError = cp.ReadErr.Error()
+		}
+		rec.Rejected, rec.Unchecked = cp.Quarantined, cp.Unchecked
 		b, _ := json.Marshal(rec)
 		fmt.Fprintf(p.e.stdout, "%s\n", b)
 		return
@@ -265,11 +316,20 @@ func (p *capturePrinter) print(cp mockplatform.Capture) {
 		}
 	}
 	fmt.Fprintf(&b, " | %d bytes", len(cp.Body))
-	if cp.BodyFile != "" {
+	if cp.BodyFile != "" && !cp.Quarantined {
 		fmt.Fprintf(&b, " | saved %s", filepath.Base(cp.BodyFile))
+	}
+	if cp.Quarantined {
+		fmt.Fprintf(&b, " | kept in %s", mockplatform.QuarantineDir)
 	}
 	if cp.SaveErr != nil {
 		fmt.Fprintf(&b, " | NOT SAVED: %v", cp.SaveErr)
+	}
+	if cp.ReadErr != nil {
+		fmt.Fprintf(&b, " | body not read: %v", cp.ReadErr)
+	}
+	if cp.Unchecked != "" {
+		fmt.Fprintf(&b, " | %s", cp.Unchecked)
 	}
 	fmt.Fprintln(p.e.stdout, b.String())
 	if p.verbose && cp.Report != nil {

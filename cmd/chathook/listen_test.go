@@ -89,7 +89,7 @@ func TestListenSendReplayEndToEnd(t *testing.T) {
 		!strings.Contains(out, "reply form raw") {
 		t.Fatalf("handshake: exit %d\n%s%s", code, out, errs)
 	}
-	// 4. a wrongly signed delivery is refused with 401 (and still saved).
+	// 4. a wrongly signed delivery is refused with 401 (and kept apart, in the quarantine).
 	if code, out, _ := execCLIEnv(t, context.Background(), vars, "", "send", "--target", target, "--platform", "chatwoot",
 		"--event", "contact_created", "--seed", "24", "--fault", "wrong_signature"); code != exitOK || !strings.Contains(out, "-> 401") {
 		t.Fatalf("wrong signature: exit %d\n%s", code, out)
@@ -117,13 +117,16 @@ func TestListenSendReplayEndToEnd(t *testing.T) {
 	if strings.Contains(out+stderr.String(), secret) || strings.Contains(out+stderr.String(), token) {
 		t.Errorf("a secret was printed whole")
 	}
-	if !strings.Contains(stderr.String(), "received 5 deliveries (1 rejected or invalid); saved in "+dir) {
+	if !strings.Contains(stderr.String(), "received 5 deliveries (1 rejected or invalid); 4 saved in "+dir+" (1 rejected kept in "+filepath.Join(dir, "rejected")+")") {
 		t.Errorf("summary: %s", stderr.String())
 	}
 
 	// The saved bodies are exactly what was sent.
 	names := savedBodies(t, dir)
-	if len(names) != 5 {
+	if q := savedBodies(t, filepath.Join(dir, "rejected")); len(q) != 1 || !strings.HasPrefix(q[0], "000005-contact_created") {
+		t.Errorf("quarantine holds %v; want the rejected delivery", q)
+	}
+	if len(names) != 4 {
 		t.Fatalf("saved %v", names)
 	}
 	read := func(n string) []byte {

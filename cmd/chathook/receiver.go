@@ -21,6 +21,13 @@ import (
 	"github.com/chathook/chathook/mockplatform/receivertest"
 )
 
+// serverTimeouts are the HTTP server timeouts of listen and receiver (tests
+// shorten them).
+var serverTimeouts = func() struct{ ReadHeader, Read, Write, Idle time.Duration } {
+	d := mockplatform.NewCaptureConfig()
+	return struct{ ReadHeader, Read, Write, Idle time.Duration }{d.ReadHeaderTimeout, d.ReadTimeout, d.WriteTimeout, d.IdleTimeout}
+}()
+
 // receiverShutdownTimeout bounds the graceful shutdown after Ctrl-C.
 const receiverShutdownTimeout = 5 * time.Second
 
@@ -115,9 +122,15 @@ func serveReceiver(ctx context.Context, e *env, addr string, cfg receivertest.Co
 	if err != nil {
 		return unreachableErrorf("cannot listen on %s: %v", addr, err)
 	}
+	// The same timeouts as listen: a client that trickles its request, never
+	// reads the answer or idles forever costs a bounded time.
 	srv := &http.Server{
 		Handler:           &receiverLog{next: h, platform: cfg.Platform, w: e.stdout},
-		ReadHeaderTimeout: 10 * time.Second,
+		ReadHeaderTimeout: serverTimeouts.ReadHeader,
+		ReadTimeout:       serverTimeouts.Read,
+		WriteTimeout:      serverTimeouts.Write,
+		IdleTimeout:       serverTimeouts.Idle,
+		MaxHeaderBytes:    1 << 20,
 		ErrorLog:          log.New(io.Discard, "", 0),
 		// Requests end with ctx, so a stalling variant lets Shutdown finish.
 		BaseContext: func(net.Listener) context.Context { return ctx },
