@@ -46,6 +46,10 @@ type LoopConfig struct {
 	MaxEvents         int           // see mockplatform.APIConfig; default 1000
 	MessagesPerMinute int           // default 200
 	KeepBodies        bool          // keep delivered bodies in the transcript
+
+	// Generator are extra options for the world's generator (e.g. fixed
+	// account or inbox ids); the profile and version stay 4.16's realistic.
+	Generator []generator.Option
 }
 
 // Loop is a running mock Chatwoot: API plus webhook deliveries.
@@ -205,7 +209,7 @@ func (l *Loop) Reset() error {
 // an API inbox, whose conversations are pending (waiting for the bot), so
 // that a bot can be driven through the API as with a real API channel.
 func (l *Loop) build(seed int64) (mockplatform.APIWorld, error) {
-	g, err := generator.New(seed) // the API imitates 4.16, so payloads are 4.16's
+	g, err := generator.New(seed, l.cfg.Generator...) // the API imitates 4.16, so payloads are 4.16's
 	if err != nil {
 		return mockplatform.APIWorld{}, err
 	}
