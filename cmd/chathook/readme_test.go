@@ -133,6 +133,9 @@ var expectExit = map[string]int{
 var skipREADME = map[string]string{
 	"go build -o bin/chathook ./cmd/chathook": "builds chathook from the repository: the test makes that same build into its bin/ first",
 	"make test": "runs every test of the repository, this one included",
+	"python3 suites/testdata/strangers/py_bot.py": "starts the Python bot from the repository's testdata on port 8080; suites/bot_selftest_test.go runs the same bot on a free port",
+	"kill $BOT": "stops that bot",
+	"--api 127.0.0.1:3000 --api-token bot-tok --label-filter bot": "runs against that bot (every bot requirement skips against a receiver that makes no API call)",
 }
 
 func expectedExit(c string) int {
