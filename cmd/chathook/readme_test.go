@@ -24,7 +24,7 @@ import (
 //     correct Swiftsell receiver checking the token t0k, any other
 //     http://127.0.0.1:8080/ a correct Chatwoot receiver verifying the secret
 //     s3cret (the secrets the examples set); listen and receiver addresses
-//     become 127.0.0.1:0 (tests bind free ports);
+//     and platform --api-addr become 127.0.0.1:0 (tests bind free ports);
 //   - durations: load's --duration 30s runs 1s and --requests 100000 runs 300;
 //   - servers (listen, receiver --addr) run for 2 s and are stopped with
 //     SIGINT: they must then exit 0;
@@ -65,7 +65,7 @@ func TestREADMEExamples(t *testing.T) {
 	rewrite := strings.NewReplacer(
 		"http://127.0.0.1:8080/hooks/swiftsell", ss.URL+"/hooks/swiftsell",
 		"http://127.0.0.1:8080/", cw.URL+"/",
-		"127.0.0.1:8787", "127.0.0.1:0", "127.0.0.1:8788", "127.0.0.1:0",
+		"127.0.0.1:8787", "127.0.0.1:0", "127.0.0.1:8788", "127.0.0.1:0", "--api-addr 127.0.0.1:3000", "--api-addr 127.0.0.1:0",
 		"--duration 30s", "--duration 1s", "--requests 100000", "--requests 300",
 	)
 
