@@ -146,6 +146,7 @@ type APIServer struct {
 	inflight  int // API requests and event deliveries under way
 	lastBusy  time.Time
 	faults    []apiFault
+	gen       int // counts Resets
 	closed    bool
 	wake      chan struct{}
 	ctx       context.Context
@@ -284,6 +285,7 @@ func (s *APIServer) Reset(w *APIWorld) error {
 	s.seedIDs()
 	s.calls, s.log, s.queue, s.faults = nil, nil, nil, nil
 	s.emitted, s.looped = 0, false
+	s.gen++
 	s.lastBusy = s.cfg.Now()
 	return nil
 }

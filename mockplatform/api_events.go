@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"slices"
 	"time"
+
+	"github.com/chathook/chathook/releases"
 )
 
 // APIEvent is something the platform does in reaction to a call: Chatwoot's
@@ -44,6 +46,12 @@ type EventSink interface {
 	Deliver(ctx context.Context, ev APIEvent) []EventDelivery
 }
 
+// EventSinkFunc adapts a function to an EventSink, as http.HandlerFunc does.
+type EventSinkFunc func(ctx context.Context, ev APIEvent) []EventDelivery
+
+// Deliver calls f.
+func (f EventSinkFunc) Deliver(ctx context.Context, ev APIEvent) []EventDelivery { return f(ctx, ev) }
+
 // EventDelivery is the outcome of delivering one event to one receiver.
 type EventDelivery struct {
 	Receiver   string // ReceiverAccount, ReceiverAPIInbox or ReceiverAgentBot
@@ -61,24 +69,24 @@ type EventDelivery struct {
 // answer outside 2xx (SafeFetch raises on non-success statuses).
 func (d EventDelivery) Failed() bool { return d.Error != "" || d.Status < 200 || d.Status > 299 }
 
+// APIRelease is the Chatwoot release whose Application API the APIServer
+// imitates (its controllers, views and listeners).
+const APIRelease = "4.16.2"
+
 // ReceiverGets reports whether a receiver of kind (ReceiverAccount,
-// ReceiverAPIInbox, ReceiverAgentBot) is sent the event named name by
-// Chatwoot 4.16: agent bots get message_created/updated and the
-// conversation status events (agent_bot_listener.rb); account and API-inbox
+// ReceiverAPIInbox, ReceiverAgentBot) is sent the event named name by the
+// imitated release, as the releases data says (webhook_listener.rb,
+// agent_bot_listener.rb): agent bots get their conversations' message and
+// status events, opened and resolved included; account and API-inbox
 // webhooks get message_created/updated, conversation_status_changed and
-// conversation_updated (webhook_listener.rb; opened/resolved stopped
-// reaching webhooks in 2.5.0), and contact events reach account webhooks
-// only.
+// conversation_updated; contact events reach account webhooks only. An
+// account webhook is taken to subscribe to every event.
 func ReceiverGets(kind, name string) bool {
-	switch name {
-	case "message_created", "message_updated", "conversation_status_changed", "conversation_updated":
-		return true
-	case "conversation_opened", "conversation_resolved":
-		return kind == ReceiverAgentBot
-	case "contact_updated", "contact_created":
-		return kind == ReceiverAccount
+	r, err := releases.Lookup(APIRelease)
+	if err != nil {
+		r = releases.Latest()
 	}
-	return false
+	return r.Sends(releases.Kind(kind), name)
 }
 
 // TranscriptEntry is one line of the transcript: an API call, an event, a

@@ -70,6 +70,7 @@ func railsErrorBody(status int) []byte {
 // apiRequest is one call being handled.
 type apiRequest struct {
 	s        *APIServer
+	seq      int // the call's APICall.Seq
 	r        *http.Request
 	segs     []string // path segments after /api/v1
 	params   map[string]any
@@ -104,6 +105,15 @@ func (s *APIServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := s.cfg.Now()
 	q := &apiRequest{s: s, r: r}
 	fault := false
+	// The call takes its place in the transcript when it arrives, so the
+	// events it causes follow it; its outcome is filled in at the end.
+	s.mu.Lock()
+	gen := s.gen
+	q.seq = len(s.calls) + 1
+	s.calls = append(s.calls, APICall{Seq: q.seq, Time: start, Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery})
+	s.log = append(s.log, TranscriptEntry{Kind: "call", Time: start, Call: &APICall{Seq: q.seq}})
+	logAt := len(s.log) - 1
+	s.mu.Unlock()
 
 	body, err := io.ReadAll(io.LimitReader(r.Body, s.cfg.MaxBody+1))
 	switch {
@@ -135,7 +145,7 @@ func (s *APIServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(q.status)
 	_, _ = w.Write(q.body)
 
-	call := APICall{Time: start, Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Endpoint: q.endpoint,
+	call := APICall{Seq: q.seq, Time: start, Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Endpoint: q.endpoint,
 		Request: s.capBody(body), Status: q.status, Response: s.capBody(q.body), Fault: fault,
 		Duration: s.cfg.Now().Sub(start)}
 	switch {
@@ -145,10 +155,11 @@ func (s *APIServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		call.Principal = fmt.Sprintf("AgentBot %d", q.bot.ID)
 	}
 	s.mu.Lock()
-	call.Seq = len(s.calls) + 1
-	s.calls = append(s.calls, call)
-	c := call
-	s.log = append(s.log, TranscriptEntry{Kind: "call", Time: start, Call: &c})
+	if s.gen == gen { // not Reset meanwhile
+		s.calls[q.seq-1] = call
+		c := call
+		s.log[logAt].Call = &c
+	}
 	s.mu.Unlock()
 }
 

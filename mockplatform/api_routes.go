@@ -113,8 +113,8 @@ func (q *apiRequest) handle() {
 	rt.run(q)
 }
 
-// cause is the Seq the call will have (calls are appended in order).
-func (q *apiRequest) cause() int { return len(q.s.calls) + 1 }
+// cause is the call's Seq, which the events it causes refer to.
+func (q *apiRequest) cause() int { return q.seq }
 
 // conversation finds :id, or answers 404.
 func (q *apiRequest) conversation() *APIConversation {

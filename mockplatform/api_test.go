@@ -361,3 +361,45 @@ func TestAPIFormParams(t *testing.T) {
 }
 
 func ptr(s string) *string { return &s }
+
+func TestReceiverGets(t *testing.T) {
+	tests := []struct {
+		kind, event string
+		want        bool
+	}{
+		{mockplatform.ReceiverAgentBot, "message_created", true},
+		{mockplatform.ReceiverAgentBot, "conversation_opened", true},
+		{mockplatform.ReceiverAgentBot, "contact_updated", false},
+		{mockplatform.ReceiverAccount, "conversation_opened", false},
+		{mockplatform.ReceiverAccount, "contact_updated", true},
+		{mockplatform.ReceiverAPIInbox, "conversation_status_changed", true},
+		{mockplatform.ReceiverAPIInbox, "contact_updated", false},
+	}
+	for _, tt := range tests {
+		if got := mockplatform.ReceiverGets(tt.kind, tt.event); got != tt.want {
+			t.Errorf("ReceiverGets(%s, %s) = %v; want %v", tt.kind, tt.event, got, tt.want)
+		}
+	}
+}
+
+func TestAPIResetKeepsIDsGrowing(t *testing.T) {
+	s := startAPI(t, nil)
+	m1, err := s.CreateMessage(2, mockplatform.MessageInput{Content: ptr("a")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	call(t, s, "POST", acc+"/conversations/2/toggle_status", userToken, "")
+	if err := s.Reset(nil); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(s.Calls()) + len(s.Transcript()) + len(s.Messages(2)); n != 0 {
+		t.Errorf("after Reset: %d calls, entries and messages; want none", n)
+	}
+	if c, _ := s.Conversation(2); c.Status != mockplatform.StatusOpen {
+		t.Errorf("after Reset: status %s; want the world's open", c.Status)
+	}
+	m2, _ := s.CreateMessage(2, mockplatform.MessageInput{Content: ptr("b")})
+	if m2.ID <= m1.ID {
+		t.Errorf("message id after Reset = %d; want above %d (Chatwoot never reuses ids)", m2.ID, m1.ID)
+	}
+}

@@ -59,7 +59,31 @@ func runBotChild(spec string) int {
 	cfg.API = addr
 	cfg.APIToken = botSelfToken
 	cfg.APISettle = 300 * time.Millisecond
-	if variant == "not-a-bot" {
+	switch variant {
+	case "python-stranger":
+		// An agent bot written independently from Chatwoot's docs and
+		// source (testdata/strangers/py_bot.py), not from chathook's code.
+		botAddr, err := freeAddr()
+		if err != nil {
+			return 3
+		}
+		_, port, _ := net.SplitHostPort(botAddr)
+		py := exec.Command("python3", filepath.Join("testdata", "strangers", "py_bot.py"))
+		py.Env = append(os.Environ(), "PORT="+port, "CHATWOOT_URL=http://"+addr, "API_TOKEN="+botSelfToken, "SECRET="+botSelfSecret)
+		if err := py.Start(); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 3
+		}
+		defer func() { _ = py.Process.Kill(); _ = py.Wait() }()
+		for i := 0; i < 100; i++ {
+			if c, err := net.Dial("tcp", botAddr); err == nil {
+				c.Close()
+				break
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+		cfg.Target = "http://" + botAddr + "/"
+	case "not-a-bot":
 		srv, err := receivertest.NewServer(receivertest.Config{Secret: botSelfSecret})
 		if err != nil {
 			fmt.Fprintln(os.Stderr, err)
@@ -67,7 +91,7 @@ func runBotChild(spec string) int {
 		}
 		defer srv.Close()
 		cfg.Target = srv.URL
-	} else {
+	default:
 		b, err := receivertest.NewBot(receivertest.BotConfig{Variant: variant, BaseURL: "http://" + addr, Token: botSelfToken, Secret: botSelfSecret, RetryWait: 50 * time.Millisecond})
 		if err != nil {
 			fmt.Fprintln(os.Stderr, err)
@@ -174,5 +198,33 @@ func TestBotRequirementsSkipForReceiversThatNeverCall(t *testing.T) {
 	}
 	if skipped < 10 {
 		t.Errorf("%d specs skipped; want every bot spec", skipped)
+	}
+}
+
+// TestStrangerBot runs the bot requirements against an agent bot written by
+// someone else from Chatwoot's docs (Python, stdlib only): the mock API must
+// work with a client chathook did not write, and a correct bot must pass.
+func TestStrangerBot(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the bot suite")
+	}
+	if _, err := exec.LookPath("python3"); err != nil {
+		t.Skip("python3 is not installed")
+	}
+	sum := runBotVariant(t, "python-stranger")
+	if failed := sum.FailedIDs(); len(failed) != 0 {
+		t.Errorf("the independent bot failed %q; want none", failed)
+		for _, f := range sum.Failed() {
+			t.Logf("[%s]\n%s", f.ID, f.Failure)
+		}
+	}
+	ran := 0
+	for _, s := range sum.Specs {
+		if s.Label == suites.LabelBot && s.State == "passed" {
+			ran++
+		}
+	}
+	if ran < 10 {
+		t.Errorf("%d bot requirements passed; want every one to run", ran)
 	}
 }

@@ -46,6 +46,10 @@ type LoopConfig struct {
 	MaxEvents         int           // see mockplatform.APIConfig; default 1000
 	MessagesPerMinute int           // default 200
 	KeepBodies        bool          // keep delivered bodies in the transcript
+
+	// Generator are extra options for the world's generator (e.g. fixed
+	// account or inbox ids); the profile and version stay 4.16's realistic.
+	Generator []generator.Option
 }
 
 // Loop is a running mock Chatwoot: API plus webhook deliveries.
@@ -89,27 +93,24 @@ func NewLoop(cfg LoopConfig) (*Loop, error) {
 	if l.userToken == l.botToken {
 		return nil, errors.New("suites: the user token and the bot token must differ")
 	}
-	for _, r := range cfg.Receivers {
-		mc := mockplatform.NewConfig()
-		mc.Receiver = r.Kind
-		mc.Version = cfg.Version
-		mc.Secret = r.Secret
-		if cfg.Timeout > 0 {
-			mc.Timeout = cfg.Timeout
-		}
-		if cfg.RetryWait != 0 {
-			mc.RetryWait = cfg.RetryWait
-		}
-		p, err := mockplatform.New(mc)
-		if err != nil {
+	receivers := cfg.Receivers
+	l.cfg.Receivers = nil
+	for _, r := range receivers {
+		if err := l.AddReceiver(r); err != nil {
 			return nil, err
 		}
-		if _, err := url.Parse(r.URL); err != nil || r.URL == "" {
-			return nil, fmt.Errorf("suites: receiver %s: %q is not a URL", r.Kind, r.URL)
-		}
-		l.platforms[r.Kind+" "+r.URL] = p
 	}
-	w, err := l.build(cfg.Seed)
+	// Not every world has an API inbox with a conversation; take the
+	// first seed from cfg.Seed on that has one (Loop.Seed reports it).
+	var w mockplatform.APIWorld
+	var err error
+	seed := cfg.Seed
+	for i := 0; i < 100; i++ {
+		if w, err = l.build(seed); err == nil {
+			break
+		}
+		seed = l.seed + 1
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -126,6 +127,38 @@ func randomToken() string {
 	var b [12]byte
 	_, _ = rand.Read(b[:])
 	return hex.EncodeToString(b[:])
+}
+
+// AddReceiver adds a receiver the loop delivers to from now on (for a
+// receiver that needs the API's URL before it can start).
+func (l *Loop) AddReceiver(r LoopReceiver) error {
+	switch r.Kind {
+	case mockplatform.ReceiverAccount, mockplatform.ReceiverAPIInbox, mockplatform.ReceiverAgentBot:
+	default:
+		return fmt.Errorf("suites: unknown receiver kind %q", r.Kind)
+	}
+	if u, err := url.Parse(r.URL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("suites: receiver %s: %q is not an http(s) URL", r.Kind, r.URL)
+	}
+	mc := mockplatform.NewConfig()
+	mc.Receiver = r.Kind
+	mc.Version = l.cfg.Version
+	mc.Secret = r.Secret
+	if l.cfg.Timeout > 0 {
+		mc.Timeout = l.cfg.Timeout
+	}
+	if l.cfg.RetryWait != 0 {
+		mc.RetryWait = l.cfg.RetryWait
+	}
+	p, err := mockplatform.New(mc)
+	if err != nil {
+		return err
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.platforms[r.Kind+" "+r.URL] = p
+	l.cfg.Receivers = append(l.cfg.Receivers, r)
+	return nil
 }
 
 // Seed is the world's seed. UserToken and BotToken are the access tokens.
@@ -176,7 +209,7 @@ func (l *Loop) Reset() error {
 // an API inbox, whose conversations are pending (waiting for the bot), so
 // that a bot can be driven through the API as with a real API channel.
 func (l *Loop) build(seed int64) (mockplatform.APIWorld, error) {
-	g, err := generator.New(seed) // the API imitates 4.16, so payloads are 4.16's
+	g, err := generator.New(seed, l.cfg.Generator...) // the API imitates 4.16, so payloads are 4.16's
 	if err != nil {
 		return mockplatform.APIWorld{}, err
 	}
@@ -329,6 +362,7 @@ func jsonValue(v any) any {
 // to every receiver that Chatwoot would send it to.
 func (l *Loop) Deliver(ctx context.Context, ev mockplatform.APIEvent) []mockplatform.EventDelivery {
 	l.mu.Lock()
+	receivers := append([]LoopReceiver(nil), l.cfg.Receivers...)
 	body, err := l.render(ev)
 	times := 1
 	if l.repeat != "" && l.repeat == ev.Name {
@@ -339,11 +373,13 @@ func (l *Loop) Deliver(ctx context.Context, ev mockplatform.APIEvent) []mockplat
 		return []mockplatform.EventDelivery{{Event: ev.Name, Error: "harness: cannot render: " + err.Error()}}
 	}
 	var out []mockplatform.EventDelivery
-	for _, r := range l.cfg.Receivers {
+	for _, r := range receivers {
 		if !mockplatform.ReceiverGets(r.Kind, ev.Name) || !l.reaches(r.Kind, ev) {
 			continue
 		}
+		l.mu.Lock()
 		p := l.platforms[r.Kind+" "+r.URL]
+		l.mu.Unlock()
 		var opts []mockplatform.DeliverOption
 		for i := 0; i < times; i++ {
 			d, err := p.Deliver(ctx, r.URL, body, opts...)

@@ -39,7 +39,10 @@ func init() {
 chathook conform --target builtin:body-only-hmac        # a broken one: see which requirements fail
 CHATHOOK_SECRET=s3cret chathook conform --target http://127.0.0.1:8080/webhooks/chatwoot --platform chatwoot \
     --junit conform.xml --json conform.json --markdown "$GITHUB_STEP_SUMMARY"
-CHATHOOK_TOKEN=t0k chathook conform --target https://bot.example.test/hook --platform replycx --label-filter '!concurrency'`,
+CHATHOOK_TOKEN=t0k chathook conform --target https://bot.example.test/hook --platform replycx --label-filter '!concurrency'
+# an agent bot acting through the API (its Chatwoot URL http://127.0.0.1:3000, its token bot-tok):
+chathook conform --target http://127.0.0.1:8080/bot --platform chatwoot --receiver agent_bot \
+    --api 127.0.0.1:3000 --api-token bot-tok --label-filter bot`,
 	}
 	c.run = func(ctx context.Context, e *env, args []string) error { return runConform(ctx, c, e, args) }
 	register(c)
@@ -48,6 +51,8 @@ CHATHOOK_TOKEN=t0k chathook conform --target https://bot.example.test/hook --pla
 type conformFlags struct {
 	target, platform, secret, token, placement, receiver, version string
 	labelFilter, junit, jsonOut, markdown, caCert                 string
+	api, apiToken                                                 string
+	apiSettle                                                     time.Duration
 	samples, concurrency                                          int
 	seed                                                          int64
 	timeout, tolerance                                            time.Duration
@@ -79,6 +84,9 @@ func runConform(ctx context.Context, c *command, e *env, args []string) error {
 	fs.BoolVar(&f.insecure, "insecure", false, "do not verify the target's TLS certificate")
 	fs.StringVar(&f.caCert, "ca-cert", "", "trust this PEM `file`'s CA for an https target")
 	fs.Var(&f.headers, "header", "extra request header 'K: V' (repeatable)")
+	fs.StringVar(&f.api, "api", "", "serve the mock Chatwoot Application API on `HOST:PORT` and run the bot requirements (label bot); configure the receiver with http://HOST:PORT as its Chatwoot URL")
+	fs.StringVar(&f.apiToken, "api-token", "", "the api_access_token the receiver calls the API with (or CHATHOOK_API_TOKEN): the bot's token for --receiver agent_bot, an administrator's otherwise")
+	fs.DurationVar(&f.apiSettle, "api-settle", def.APISettle, "how long the receiver may stay silent before its turn counts as over (bot requirements)")
 	wait := addWaitFlag(fs)
 	// Ginkgo's own flags (--ginkgo.v, --ginkgo.focus, ...) live on the
 	// global flag set; accept them here too, without listing them in -h.
@@ -101,6 +109,7 @@ func runConform(ctx context.Context, c *command, e *env, args []string) error {
 	cfg.TokenPlacement, cfg.Receiver, cfg.Version = f.placement, f.receiver, f.version
 	cfg.Samples, cfg.Seed, cfg.Timeout, cfg.Concurrency = f.samples, f.seed, f.timeout, f.concurrency
 	cfg.Tolerance = f.tolerance
+	cfg.API, cfg.APIToken, cfg.APISettle = f.api, secretFrom(f.apiToken, "CHATHOOK_API_TOKEN", e), f.apiSettle
 	if cfg.Header, err = parseHeaders(f.headers); err != nil {
 		return err
 	}
@@ -276,7 +285,8 @@ func checkReportPath(flagName, path string) error {
 func flagNames(err error) string {
 	msg := strings.TrimPrefix(err.Error(), suites.ErrConfig.Error()+": ")
 	return strings.NewReplacer("Target ", "--target ", "Platform ", "--platform ", "Samples ", "--samples ",
-		"Timeout ", "--timeout ", "Concurrency ", "--concurrency ", "Tolerance ", "--tolerance ", "BatchSize ", "batch size ").Replace(msg)
+		"Timeout ", "--timeout ", "Concurrency ", "--concurrency ", "Tolerance ", "--tolerance ", "BatchSize ", "batch size ",
+		"APIToken", "--api-token", "APISettle", "--api-settle", "API ", "--api ").Replace(msg)
 }
 
 func oneLine(s string) string {
