@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 
@@ -28,10 +29,14 @@ type Platform struct {
 	Kinds  map[string][]string
 
 	def     platformDef
-	strict  *jsonschema.Schema
-	lenient *jsonschema.Schema
-	detect  *jsonschema.Schema
-	events  map[string]*jsonschema.Schema // per-event schemas (strict), for --event
+	strict *jsonschema.Schema
+	detect *jsonschema.Schema
+	events map[string]*jsonschema.Schema // per-event schemas
+	// dispatch is set when the root schema is only the event dispatch (an
+	// object whose event is one of the events, each validated by its event
+	// file): a body is then validated against its event's schema directly,
+	// the same outcome without the root's failed conditions.
+	dispatch bool
 }
 
 // platformDef is the JSON form of platforms/<name>.json.
@@ -62,7 +67,7 @@ type platformDef struct {
 	DetectHint string          `json:"detectHint"`
 }
 
-func (s *Set) loadPlatform(file string, b []byte, strict, lenient *jsonschema.Compiler) (*Platform, error) {
+func (s *Set) loadPlatform(file string, b []byte, strict *jsonschema.Compiler) (*Platform, error) {
 	var def platformDef
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
@@ -82,9 +87,6 @@ func (s *Set) loadPlatform(file string, b []byte, strict, lenient *jsonschema.Co
 	if p.strict, err = strict.Compile(BaseURI + def.Root); err != nil {
 		return nil, fmt.Errorf("schemas: compiling %s: %w", def.Root, err)
 	}
-	if p.lenient, err = lenient.Compile(BaseURI + def.Root); err != nil {
-		return nil, fmt.Errorf("schemas: compiling %s (lenient): %w", def.Root, err)
-	}
 	for _, f := range s.filesIn(def.Events.Dir) {
 		name := strings.TrimSuffix(path.Base(f), ".json")
 		p.Events = append(p.Events, name)
@@ -95,6 +97,7 @@ func (s *Set) loadPlatform(file string, b []byte, strict, lenient *jsonschema.Co
 	if len(p.Events) == 0 {
 		return nil, fmt.Errorf("schemas: %s: no event schemas in %s", file, def.Events.Dir)
 	}
+	p.dispatch = p.isDispatch()
 	if def.Kinds != nil {
 		for _, f := range s.filesIn(def.Kinds.Dir) {
 			p.Kinds[def.Kinds.Event] = append(p.Kinds[def.Kinds.Event], strings.TrimSuffix(path.Base(f), ".json"))
@@ -185,4 +188,40 @@ func lookup(v any, pointer string) any {
 		}
 	}
 	return v
+}
+
+// isDispatch reports whether the root schema is exactly: an object,
+// requiring the event member, whose event is one of the platform's events,
+// with allOf entries "if event is X then $ref X's schema", one per event.
+func (p *Platform) isDispatch() bool {
+	r := p.strict
+	ptr := p.def.Events.Pointer
+	if p.def.Batch != "" || strings.Count(ptr, "/") != 1 || r.Ref != nil || r.If != nil || len(r.AnyOf)+len(r.OneOf) > 0 ||
+		r.Not != nil || r.AdditionalProperties != nil || len(r.PatternProperties) > 0 || r.UnevaluatedProperties != nil ||
+		len(r.Properties) != 1 || len(r.AllOf) != len(p.Events) || len(r.Types) != 1 || r.Types[0] != "object" {
+		return false
+	}
+	key := ptr[1:]
+	ev, ok := r.Properties[key]
+	if !ok || len(ev.Enum) != len(p.Events) {
+		return false
+	}
+	for _, name := range p.Events {
+		if !slices.ContainsFunc(ev.Enum, func(v any) bool { return v == name }) {
+			return false
+		}
+	}
+	seen := map[string]bool{}
+	for _, a := range r.AllOf {
+		c := a.If
+		if c == nil || a.Then == nil || a.Then.Ref == nil || a.Else != nil || len(c.Properties) != 1 || c.Properties[key] == nil {
+			return false
+		}
+		name, ok := c.Properties[key].Constant[0].(string)
+		if !ok || len(c.Properties[key].Constant) != 1 || a.Then.Ref != p.events[name] || seen[name] {
+			return false
+		}
+		seen[name] = true
+	}
+	return true
 }
