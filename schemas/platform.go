@@ -28,7 +28,7 @@ type Platform struct {
 	Events []string
 	Kinds  map[string][]string
 
-	def     platformDef
+	def    platformDef
 	strict *jsonschema.Schema
 	detect *jsonschema.Schema
 	events map[string]*jsonschema.Schema // per-event schemas
