@@ -8,80 +8,100 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"time"
+
+	"github.com/chathook/chathook/releases"
 )
 
 func init() { registerProfile(PlatformChatwoot, chatwootProfile{}) }
 
-// User agents of the two Chatwoot transports.
-const (
-	userAgentNetHTTP    = "Ruby"                                           // SafeFetch → Net::HTTP, 4.14.0+
-	userAgentRestClient = "rest-client/2.1.0 (linux x86_64) ruby/3.3.3p89" // RestClient, before 4.14.0
-	acceptEncoding      = "gzip;q=1.0,deflate;q=0.6,identity;q=0.3"        // Net::HTTP's default, both transports
-)
+// acceptEncoding is Net::HTTP's default, which both Chatwoot transports
+// (RestClient and SafeFetch) leave in place.
+const acceptEncoding = "gzip;q=1.0,deflate;q=0.6,identity;q=0.3"
 
-// chatwootProfile delivers as lib/webhooks/trigger.rb does (chatwoot.md §3).
+// chatwootProfile delivers as lib/webhooks/trigger.rb of the configured
+// release does; every release fact comes from package releases.
 type chatwootProfile struct{}
 
-// signedFrom is the first version that signs (and sends
-// X-Chatwoot-Delivery to) the configured receiver kind.
-func (p *Platform) signedFrom() version {
-	if p.cfg.Receiver != ReceiverAccount {
-		return inboxSignedFrom
-	}
-	return accountSignedFrom
-}
+func (p *Platform) kind() releases.Kind { return releases.Kind(p.cfg.Receiver) }
 
 // Signs reports whether p's deliveries carry X-Chatwoot-Timestamp and
 // X-Chatwoot-Signature: the platform is Chatwoot, a Secret is set, and the
-// imitated version signs the configured receiver kind. The signature faults
+// imitated release signs the configured receiver kind. The signature faults
 // need it.
 func (p *Platform) Signs() bool {
-	return p.cfg.Platform == PlatformChatwoot && p.cfg.Secret != "" && p.version.atLeast(p.signedFrom())
+	return p.cfg.Platform == PlatformChatwoot && p.cfg.Secret != "" && p.release.Signs(p.kind())
+}
+
+// firstRelease names the oldest release for which ok holds, for messages.
+func firstRelease(ok func(releases.Release) bool) string {
+	if r, found := releases.First(ok); found {
+		return r.Version() + " or later"
+	}
+	return "no release"
+}
+
+// restClientRedirect is RestClient 2.1's answer to a redirect: 301, 302 and
+// 307 are followed only for GET and HEAD, 303 turns into a GET without a
+// body, anything else (308 included) is the final answer.
+func restClientRedirect(status int, method string) (string, bool) {
+	switch status {
+	case http.StatusMovedPermanently, http.StatusFound, http.StatusTemporaryRedirect:
+		return method, method == http.MethodGet
+	case http.StatusSeeOther:
+		return http.MethodGet, true
+	}
+	return method, false
 }
 
 func (chatwootProfile) plan(p *Platform, target *url.URL, body []byte, o *deliverOptions) (*plan, error) {
-	cfg, v := p.cfg, p.version
-	signedFrom := p.signedFrom()
-	modern := v.atLeast(signedFrom) // sends X-Chatwoot-Delivery, signs with a secret
+	cfg, r, k := p.cfg, p.release, p.kind()
 	signing := p.Signs()
 	for _, f := range o.faults {
 		switch {
 		case f.tokenFault():
 			return nil, fmt.Errorf("%w: fault %q applies to swiftsell only", ErrInvalidArgument, string(f))
 		case f.signatureFault() && !signing:
-			return nil, fmt.Errorf("%w: fault %q needs a secret and a version that signs %s webhooks (%s or later)", ErrInvalidArgument, string(f), cfg.Receiver, signedFrom)
+			return nil, fmt.Errorf("%w: fault %q needs a secret and a release that signs %s webhooks (%s)", ErrInvalidArgument, string(f), cfg.Receiver,
+				firstRelease(func(r releases.Release) bool { return r.Signs(k) }))
 		}
 	}
-	if o.deliveryID != "" && !modern {
-		return nil, fmt.Errorf("%w: chatwoot %s sends no %s to %s webhooks", ErrInvalidArgument, v, HeaderDelivery, cfg.Receiver)
+	sendsID := r.SendsDeliveryID(k)
+	if o.deliveryID != "" && !sendsID {
+		return nil, fmt.Errorf("%w: chatwoot %s sends no %s to %s webhooks (%s)", ErrInvalidArgument, r, HeaderDelivery, cfg.Receiver,
+			firstRelease(func(r releases.Release) bool { return r.SendsDeliveryID(k) }))
 	}
 
 	h := http.Header{
 		"Content-Type":    {"application/json"},
 		"Accept":          {"application/json"},
 		"Accept-Encoding": {acceptEncoding},
-		"User-Agent":      {userAgentRestClient},
+		"User-Agent":      {r.UserAgent()},
 	}
-	if v.atLeast(safeFetchFrom) {
-		h["User-Agent"] = []string{userAgentNetHTTP}
+	rd := r.Redirects()
+	pl := &plan{url: target, body: body, header: h, extra: p.extraHeader(o), maxAttempts: 1, maxRedirects: rd.Max}
+	if cfg.MaxRedirects != 0 {
+		pl.maxRedirects = cfg.MaxRedirects
 	}
-	pl := &plan{url: target, body: body, header: h, extra: p.extraHeader(o), maxAttempts: 1, maxRedirects: -1}
-	if modern && !o.noDeliveryID {
+	if !rd.FollowsPOST {
+		pl.redirect, pl.keepCredentials = restClientRedirect, true
+	}
+	if sendsID && !o.noDeliveryID {
 		pl.deliveryID = o.deliveryID
 		if pl.deliveryID == "" {
 			pl.deliveryID = newUUID()
 		}
 		h[HeaderDelivery] = []string{pl.deliveryID}
 	}
-	if v.atLeast(safeFetchFrom) {
-		pl.maxRedirects = cfg.MaxRedirects
-	}
-	if cfg.Receiver == ReceiverAgentBot && v.atLeast(accountSignedFrom) {
-		pl.maxAttempts = max(cfg.MaxAttempts, 1)
-		pl.retry = func(status int) bool {
-			return status == http.StatusTooManyRequests || status == http.StatusInternalServerError
+	if rt := r.Retries(k); rt.Attempts > 1 {
+		pl.maxAttempts = rt.Attempts
+		if cfg.MaxAttempts > 0 {
+			pl.maxAttempts = cfg.MaxAttempts
 		}
+		pl.wait = rt.Wait
+		statuses := rt.Statuses
+		pl.retry = func(status int) bool { return slices.Contains(statuses, status) }
 	}
 	if !signing {
 		return pl, nil

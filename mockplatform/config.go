@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net/http"
 	"time"
+
+	"github.com/chathook/chathook/releases"
 )
 
 // Platform names. Callers resolve rebrands (Bevatel, MessageHub, Voxsig,
@@ -14,12 +16,16 @@ const (
 	PlatformSwiftsell = "swiftsell"
 )
 
-// Chatwoot receiver kinds. They differ in when they were first signed and in
-// retries (reference/chatwoot.md §3).
+// Chatwoot receiver kinds, the names of package releases' kinds. What each
+// gets, whether it is signed and retried, is the release's (releases.Release
+// Signs, SendsDeliveryID, Retries).
 const (
-	ReceiverAccount  = "account"   // account webhook: no retry; signed since 4.11.2
-	ReceiverAPIInbox = "api_inbox" // API-inbox webhook_url: no retry; signed since 4.13.0
-	ReceiverAgentBot = "agent_bot" // agent bot outgoing_url: retried on 429/500; signed since 4.13.0
+	ReceiverAccount      = string(releases.Account)      // account webhook
+	ReceiverAPIInbox     = string(releases.APIInbox)     // API-inbox webhook_url
+	ReceiverAgentBot     = string(releases.AgentBot)     // agent bot outgoing_url
+	ReceiverAutomation   = string(releases.Automation)   // automation rule "send webhook event"
+	ReceiverMacro        = string(releases.Macro)        // macro "send webhook event"
+	ReceiverInstallation = string(releases.Installation) // INSTALLATION_EVENTS_WEBHOOK_URL
 )
 
 // Swiftsell token placements.
@@ -31,14 +37,10 @@ const (
 
 // Defaults, as documented on the Config fields.
 const (
-	DefaultVersion         = "4.16"
+	DefaultVersion         = "latest"
 	DefaultTokenHeader     = "X-Swiftsell-Token"
 	DefaultTokenParam      = "token"
 	DefaultBatchSize       = 1
-	DefaultTimeout         = 5 * time.Second
-	DefaultMaxRedirects    = 10
-	DefaultRetryWait       = 3 * time.Second
-	DefaultMaxAttempts     = 3
 	DefaultMaxResponseBody = 40 << 20
 	DefaultCaptureBody     = 64 << 10
 	DefaultStaleAge        = 10 * time.Minute
@@ -54,19 +56,26 @@ type Config struct {
 	Platform string
 
 	// Receiver is the Chatwoot receiver kind: ReceiverAccount (default),
-	// ReceiverAPIInbox or ReceiverAgentBot. Ignored for Swiftsell.
+	// ReceiverAPIInbox, ReceiverAgentBot, ReceiverAutomation, ReceiverMacro
+	// or ReceiverInstallation. Ignored for Swiftsell.
 	Receiver string
 
-	// Version is the Chatwoot version to imitate, "latest" (default, = 4.16)
-	// or "major[.minor[.patch]]" such as "4.14" or "4.11.2". It decides:
-	//   - signing: account webhooks sign since 4.11.2, API inbox and agent
-	//     bot since 4.13.0; older versions send no X-Chatwoot-Timestamp,
-	//     X-Chatwoot-Signature or X-Chatwoot-Delivery even with a Secret;
-	//   - User-Agent: "Ruby" since 4.14.0 (Net::HTTP via SafeFetch), before
-	//     that RestClient's "rest-client/2.1.0 (linux x86_64) ruby/3.3.3p89";
-	//   - redirects: followed since 4.14.0; RestClient did not follow them
-	//     for POST, so a 3xx is the final answer before 4.14;
-	//   - agent-bot retries on 429/500: since 4.11.2.
+	// Version is the Chatwoot release to imitate, as releases.Lookup reads
+	// it: "latest" (default, 4.16.2), "X.Y.Z", "X.Y" (the last patch of
+	// that line) or "X" (the last release of that major). Everything about
+	// the delivery follows that release's facts in package releases:
+	//   - signing: account webhooks from 4.12.0, API inbox and agent bot
+	//     from 4.13.0; before that no X-Chatwoot-Timestamp or
+	//     X-Chatwoot-Signature even with a Secret;
+	//   - X-Chatwoot-Delivery: account webhooks and API inboxes from 4.12.0,
+	//     agent bots from 4.13.0; automation, macro and installation never;
+	//   - User-Agent: RestClient's "rest-client/2.1.0 (...) ruby/<ruby>" up
+	//     to 4.13, Net::HTTP's "Ruby" from 4.14.0;
+	//   - redirects: up to 4.13 a POST answered 301, 302, 307 or 308 is not
+	//     followed (that answer is final) and a 303 becomes a GET without a
+	//     body; from 4.14.0 every redirect is re-POSTed;
+	//   - timeouts: 5 s to connect, 5 s for each read;
+	//   - agent-bot retries on 429 and 500: from 4.12.0.
 	// Ignored for Swiftsell.
 	Version string
 
@@ -94,20 +103,27 @@ type Config struct {
 
 	// Timeout bounds each HTTP request, i.e. each hop of an attempt:
 	// connecting, sending, waiting for the response headers and reading the
-	// response body. Default 5s (Chatwoot's WEBHOOK_TIMEOUT).
+	// response body. Zero (default): as the Chatwoot release does, with
+	// Net::HTTP's open_timeout and read_timeout (5 s each): connecting (TCP
+	// and TLS) within the open timeout, the response headers within the
+	// read timeout of the request being sent, and each read of the body
+	// within the read timeout of the one before. For Swiftsell zero means
+	// 5 s for the whole hop.
 	Timeout time.Duration
 
-	// MaxRedirects is how many 3xx answers one attempt follows; one more is
-	// a CauseTooManyRedirects failure. Default 10; negative: never follow
-	// (a 3xx is the final status).
+	// MaxRedirects is how many redirects one attempt follows; one more is
+	// a CauseTooManyRedirects failure. Zero (default): the release's limit
+	// (10). Negative: never follow (a 3xx is the final status). Which
+	// redirects are followed, and how, is the release's.
 	MaxRedirects int
 
-	// RetryWait is the pause between agent-bot attempts. Default 3s (set it
-	// small in tests). Negative: no pause.
+	// RetryWait is the pause between attempts. Zero (default): the
+	// release's (3 s; set it small in tests). Negative: no pause.
 	RetryWait time.Duration
 
-	// MaxAttempts is the number of agent-bot attempts in total (the first
-	// one included). Default 3. Other receivers never retry.
+	// MaxAttempts is the number of attempts in total (the first one
+	// included) for a receiver kind the release retries (agent bots from
+	// 4.12.0); other kinds never retry. Zero (default): the release's (3).
 	MaxAttempts int
 
 	// MaxResponseBody is how many response-body bytes are read before the
@@ -143,22 +159,18 @@ type Config struct {
 	Client *http.Client
 }
 
-// NewConfig returns a Config holding every default: Chatwoot 4.16 account
-// webhook, unsigned, 5s timeout, 10 redirects, token in the header
-// X-Swiftsell-Token, batches of one event.
+// NewConfig returns a Config holding every default: Chatwoot 4.16.2 account
+// webhook, unsigned, timeouts, redirects and retries as that release does
+// them, token in the header X-Swiftsell-Token, batches of one event.
 func NewConfig() Config {
 	return Config{
 		Platform:        PlatformChatwoot,
 		Receiver:        ReceiverAccount,
-		Version:         "latest",
+		Version:         DefaultVersion,
 		TokenPlacement:  TokenInHeader,
 		TokenHeader:     DefaultTokenHeader,
 		TokenParam:      DefaultTokenParam,
 		BatchSize:       DefaultBatchSize,
-		Timeout:         DefaultTimeout,
-		MaxRedirects:    DefaultMaxRedirects,
-		RetryWait:       DefaultRetryWait,
-		MaxAttempts:     DefaultMaxAttempts,
 		MaxResponseBody: DefaultMaxResponseBody,
 		CaptureBody:     DefaultCaptureBody,
 		StaleAge:        DefaultStaleAge,
@@ -190,18 +202,6 @@ func (c Config) withDefaults() Config {
 	if c.BatchSize == 0 {
 		c.BatchSize = d.BatchSize
 	}
-	if c.Timeout == 0 {
-		c.Timeout = d.Timeout
-	}
-	if c.MaxRedirects == 0 {
-		c.MaxRedirects = d.MaxRedirects
-	}
-	if c.RetryWait == 0 {
-		c.RetryWait = d.RetryWait
-	}
-	if c.MaxAttempts == 0 {
-		c.MaxAttempts = d.MaxAttempts
-	}
 	if c.MaxResponseBody == 0 {
 		c.MaxResponseBody = d.MaxResponseBody
 	}
@@ -222,13 +222,11 @@ func (c Config) validate() error {
 	if _, ok := profiles[c.Platform]; !ok {
 		return fmt.Errorf("%w: unknown platform %q (want %q or %q)", ErrInvalidConfig, c.Platform, PlatformChatwoot, PlatformSwiftsell)
 	}
-	switch c.Receiver {
-	case ReceiverAccount, ReceiverAPIInbox, ReceiverAgentBot:
-	default:
-		return fmt.Errorf("%w: unknown receiver %q (want %q, %q or %q)", ErrInvalidConfig, c.Receiver, ReceiverAccount, ReceiverAPIInbox, ReceiverAgentBot)
+	if _, err := releases.ParseKind(c.Receiver); err != nil {
+		return fmt.Errorf("%w: unknown receiver %q (want one of %v)", ErrInvalidConfig, c.Receiver, releases.Kinds())
 	}
-	if _, err := parseVersion(c.Version); err != nil {
-		return err
+	if _, err := releases.Lookup(c.Version); err != nil {
+		return fmt.Errorf("%w: version %w", ErrInvalidConfig, err)
 	}
 	switch c.TokenPlacement {
 	case TokenInHeader, TokenInQuery, TokenInBody:

@@ -72,6 +72,7 @@ type Hop struct {
 	Status   int    // the 3xx status
 	URL      string // the URL that answered it
 	Location string // the resolved URL it pointed to
+	Method   string // the method sent to Location (a GET has no body)
 }
 
 // Deliver sends body to target as the configured platform does and records
@@ -125,7 +126,11 @@ func (p *Platform) run(ctx context.Context, pl *plan) *Delivery {
 		if at.Err != nil || n >= pl.maxAttempts || pl.retry == nil || !pl.retry(at.Status) {
 			break
 		}
-		if err := sleep(ctx, p.cfg.RetryWait); err != nil {
+		wait := p.cfg.RetryWait
+		if wait == 0 {
+			wait = pl.wait
+		}
+		if err := sleep(ctx, wait); err != nil {
 			d.Err = &DeliveryError{Cause: CauseCanceled, Err: err}
 			break
 		}
@@ -149,23 +154,27 @@ func sleep(ctx context.Context, d time.Duration) error {
 	}
 }
 
-// attempt sends one attempt, following redirects.
+// attempt sends one attempt, following redirects as the plan says.
 func (p *Platform) attempt(ctx context.Context, pl *plan, n int) Attempt {
 	start := time.Now()
 	h, ts := pl.attemptHeader(p.cfg.Now())
 	at := Attempt{N: n, Timestamp: ts, Header: h.Clone()}
 	defer func() { at.Duration = time.Since(start) }()
-	cur := pl.url
+	cur, method := pl.url, http.MethodPost
 	for hop := 0; ; hop++ {
 		at.URL = cur.String()
-		resp, cancel, err := p.send(ctx, pl, cur, h)
+		resp, hopCtx, cancel, err := p.send(ctx, pl, method, cur, h)
 		if err != nil {
 			at.Err = err
 			cancel()
 			return at
 		}
 		loc := resp.Header.Get("Location")
-		if resp.StatusCode >= 300 && resp.StatusCode <= 399 && loc != "" && pl.maxRedirects >= 0 {
+		nextMethod, follow := method, resp.StatusCode >= 300 && resp.StatusCode <= 399 && loc != "" && pl.maxRedirects >= 0
+		if follow && pl.redirect != nil {
+			nextMethod, follow = pl.redirect(resp.StatusCode, method)
+		}
+		if follow {
 			drain(resp.Body)
 			cancel()
 			next, err := cur.Parse(loc)
@@ -177,46 +186,87 @@ func (p *Platform) attempt(ctx context.Context, pl *plan, n int) Attempt {
 				at.Err = &DeliveryError{Cause: CauseOther, Err: fmt.Errorf("mockplatform: bad redirect location %q: %w", clip(loc, 200), err)}
 				return at
 			}
-			at.Hops = append(at.Hops, Hop{Status: resp.StatusCode, URL: cur.String(), Location: next.String()})
+			at.Hops = append(at.Hops, Hop{Status: resp.StatusCode, URL: cur.String(), Location: next.String(), Method: nextMethod})
 			if len(at.Hops) > pl.maxRedirects {
 				at.Status = resp.StatusCode
 				at.Err = &DeliveryError{Cause: CauseTooManyRedirects, Err: fmt.Errorf("%w: more than %d", errTooManyRedirects, pl.maxRedirects)}
 				return at
 			}
-			if !sameOrigin(cur, next) {
+			if !pl.keepCredentials && !sameOrigin(cur, next) {
 				h = h.Clone()
 				h.Del("Authorization")
 				h.Del("Cookie")
 			}
-			cur = next
+			cur, method = next, nextMethod
 			continue
 		}
 		at.Status = resp.StatusCode
 		at.Response = resp.Header
-		err = p.readBody(resp.Body, &at)
+		err = p.readBody(p.idleBody(resp.Body, hopCtx), &at)
 		resp.Body.Close()
 		if err != nil {
-			at.Err = classify(redactURLError(err, pl.tokenParam), ctx, resp.Request.Context())
+			at.Err = classify(redactURLError(err, pl.tokenParam), ctx, hopCtx.ctx)
 		}
 		cancel()
 		return at
 	}
 }
 
-// send makes one HTTP request bounded by Config.Timeout. On success the
-// caller must close the body and then call cancel.
-func (p *Platform) send(ctx context.Context, pl *plan, u *url.URL, h http.Header) (*http.Response, context.CancelFunc, error) {
-	hopCtx, cancel := context.WithTimeoutCause(ctx, p.cfg.Timeout, errHopTimeout)
-	req, err := http.NewRequestWithContext(hopCtx, http.MethodPost, u.String(), bytes.NewReader(pl.body))
+// hopContext is the context of one request: the whole hop is bounded by
+// limits.hop, and an idle body read can end it with errHopTimeout too.
+type hopContext struct {
+	ctx    context.Context
+	cancel context.CancelCauseFunc
+}
+
+// send makes one HTTP request bounded by the Platform's limits. On success
+// the caller must close the body and then call cancel.
+func (p *Platform) send(ctx context.Context, pl *plan, method string, u *url.URL, h http.Header) (*http.Response, hopContext, context.CancelFunc, error) {
+	bounded, stop := context.WithTimeoutCause(ctx, p.limits.hop, errHopTimeout)
+	c, cancelCause := context.WithCancelCause(bounded)
+	hc := hopContext{ctx: c, cancel: cancelCause}
+	cancel := func() { cancelCause(context.Canceled); stop() }
+	var body io.Reader = bytes.NewReader(pl.body)
+	if method == http.MethodGet {
+		body = nil
+	}
+	req, err := http.NewRequestWithContext(c, method, u.String(), body)
 	if err != nil {
-		return nil, cancel, &DeliveryError{Cause: CauseOther, Err: err}
+		return nil, hc, cancel, &DeliveryError{Cause: CauseOther, Err: err}
 	}
 	req.Header = h.Clone()
+	if method == http.MethodGet {
+		req.Header.Del("Content-Length")
+	}
 	resp, err := p.client.Do(req)
 	if err != nil {
-		return nil, cancel, classify(redactURLError(err, pl.tokenParam), ctx, hopCtx)
+		return nil, hc, cancel, classify(redactURLError(err, pl.tokenParam), ctx, c)
 	}
-	return resp, cancel, nil
+	return resp, hc, cancel, nil
+}
+
+// idleBody bounds each read of a response body by limits.idle, as Net::HTTP's
+// read_timeout does; r is returned as is when there is no such bound.
+func (p *Platform) idleBody(r io.Reader, hc hopContext) io.Reader {
+	if p.limits.idle <= 0 {
+		return r
+	}
+	return &idleReader{r: r, idle: p.limits.idle, cancel: hc.cancel}
+}
+
+// idleReader ends its hop with errHopTimeout when one Read takes longer
+// than idle.
+type idleReader struct {
+	r      io.Reader
+	idle   time.Duration
+	cancel context.CancelCauseFunc
+}
+
+func (ir *idleReader) Read(b []byte) (int, error) {
+	t := time.AfterFunc(ir.idle, func() { ir.cancel(errHopTimeout) })
+	n, err := ir.r.Read(b)
+	t.Stop()
+	return n, err
 }
 
 // readBody reads the response body up to MaxResponseBody, keeping

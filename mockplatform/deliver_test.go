@@ -20,7 +20,7 @@ const testSecret = "ZxV8mN4qRt7Ws2Lp9Kd3Hj6B"
 var (
 	uuidV4     = regexp.MustCompile(`\A[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}\z`)
 	chatBody   = []byte(`{"account":{"id":1,"name":"Acme"},"content":"\u003cb\u003ehi\u003c/b\u003e Привет 👋","id":42,"event":"message_created"}`)
-	restClient = "rest-client/2.1.0 (linux x86_64) ruby/3.3.3p89"
+	restClient = "rest-client/2.1.0 (linux-musl x86_64) ruby/3.4.4p34" // 4.3.0 to 4.13.0
 )
 
 func TestDeliverChatwootHeaders(t *testing.T) {
@@ -40,12 +40,17 @@ func TestDeliverChatwootHeaders(t *testing.T) {
 		{"latest account unsigned", mockplatform.ReceiverAccount, "", "", "Ruby", true, false, nil},
 		{"4.13 api inbox signed, rest-client", mockplatform.ReceiverAPIInbox, "4.13", testSecret, restClient, true, true, nil},
 		{"4.12 account signed, rest-client", mockplatform.ReceiverAccount, "4.12", testSecret, restClient, true, true, nil},
-		{"4.11.2 account signed", mockplatform.ReceiverAccount, "4.11.2", testSecret, restClient, true, true, nil},
+		{"4.12.0 account signed", mockplatform.ReceiverAccount, "4.12.0", testSecret, restClient, true, true, nil},
+		{"4.11.2 account: not yet", mockplatform.ReceiverAccount, "4.11.2", testSecret, restClient, false, false, nil},
 		{"4.11.1 account: not yet", mockplatform.ReceiverAccount, "4.11.1", testSecret, restClient, false, false, nil},
-		{"4.12 api inbox: not yet", mockplatform.ReceiverAPIInbox, "4.12", testSecret, restClient, false, false, nil},
+		{"4.12 api inbox: delivery id, unsigned", mockplatform.ReceiverAPIInbox, "4.12", testSecret, restClient, true, false, nil},
 		{"4.12 agent bot: not yet", mockplatform.ReceiverAgentBot, "4.12.1", testSecret, restClient, false, false, nil},
 		{"4.10 account", mockplatform.ReceiverAccount, "4.10", testSecret, restClient, false, false, nil},
-		{"2.x account", mockplatform.ReceiverAccount, "2", testSecret, restClient, false, false, nil},
+		{"2.x account", mockplatform.ReceiverAccount, "2", testSecret, "rest-client/2.1.0 (linux-musl x86_64) ruby/3.2.2p53", false, false, nil},
+		{"1.22 account", mockplatform.ReceiverAccount, "1.22", testSecret, "rest-client/2.1.0 (linux-musl x86_64) ruby/3.0.2p107", false, false, nil},
+		{"4.16 automation: never signed", mockplatform.ReceiverAutomation, "4.16", testSecret, "Ruby", false, false, nil},
+		{"4.16 macro: never signed", mockplatform.ReceiverMacro, "4.16", testSecret, "Ruby", false, false, nil},
+		{"4.13 installation: never signed", mockplatform.ReceiverInstallation, "4.13", testSecret, restClient, false, false, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -197,7 +202,10 @@ func TestDeliverRetries(t *testing.T) {
 		{"agent bot 502 no retry", mockplatform.ReceiverAgentBot, "", []int{502}, 1, 502},
 		{"agent bot 503 no retry", mockplatform.ReceiverAgentBot, "", []int{503}, 1, 503},
 		{"agent bot 404 no retry", mockplatform.ReceiverAgentBot, "", []int{404}, 1, 404},
-		{"agent bot before 4.11.2 no retry", mockplatform.ReceiverAgentBot, "4.10", []int{500}, 1, 500},
+		{"agent bot 4.12.0 retries", mockplatform.ReceiverAgentBot, "4.12.0", []int{500, 200}, 2, 200},
+		{"agent bot 4.11.2 no retry", mockplatform.ReceiverAgentBot, "4.11.2", []int{500}, 1, 500},
+		{"agent bot 4.10 no retry", mockplatform.ReceiverAgentBot, "4.10", []int{500}, 1, 500},
+		{"automation 500 no retry", mockplatform.ReceiverAutomation, "", []int{500}, 1, 500},
 		{"account 500 no retry", mockplatform.ReceiverAccount, "", []int{500}, 1, 500},
 		{"account 429 no retry", mockplatform.ReceiverAccount, "", []int{429}, 1, 429},
 		{"api inbox 500 no retry", mockplatform.ReceiverAPIInbox, "", []int{500}, 1, 500},
@@ -295,6 +303,7 @@ func TestNewValidates(t *testing.T) {
 		{"receiver", func(c *mockplatform.Config) { c.Receiver = "inbox" }},
 		{"version", func(c *mockplatform.Config) { c.Version = "four" }},
 		{"version parts", func(c *mockplatform.Config) { c.Version = "4.1.2.3" }},
+		{"version unknown", func(c *mockplatform.Config) { c.Version = "4.17" }},
 		{"placement", func(c *mockplatform.Config) { c.TokenPlacement = "cookie" }},
 		{"token header", func(c *mockplatform.Config) { c.TokenHeader = "Bad Header" }},
 		{"timeout", func(c *mockplatform.Config) { c.Timeout = -1 }},
@@ -315,7 +324,7 @@ func TestNewValidates(t *testing.T) {
 	}
 	defer p.Close()
 	c := p.Config()
-	if c.Platform != "chatwoot" || c.Receiver != "account" || c.Timeout != 5*time.Second || c.MaxRedirects != 10 || c.RetryWait != 3*time.Second || c.MaxAttempts != 3 || c.MaxResponseBody != 40<<20 || c.CaptureBody != 64<<10 || c.BatchSize != 1 || c.TokenHeader != "X-Swiftsell-Token" || c.TokenParam != "token" {
+	if c.Platform != "chatwoot" || c.Receiver != "account" || c.Timeout != 0 || c.MaxRedirects != 0 || c.RetryWait != 0 || c.MaxAttempts != 0 || c.Version != "latest" || p.Release().Version() != "4.16.2" || c.MaxResponseBody != 40<<20 || c.CaptureBody != 64<<10 || c.BatchSize != 1 || c.TokenHeader != "X-Swiftsell-Token" || c.TokenParam != "token" {
 		t.Errorf("defaults = %v", c)
 	}
 }

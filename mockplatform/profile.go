@@ -33,8 +33,17 @@ type plan struct {
 	// retry says whether a final status is worth another attempt.
 	retry       func(status int) bool
 	maxAttempts int
+	// wait is the pause between attempts when Config.RetryWait is zero.
+	wait time.Duration
 	// maxRedirects is how many 3xx are followed; negative: none.
 	maxRedirects int
+	// redirect says whether a 3xx answer with a Location to a request of
+	// method is followed, and with which method (a GET is sent without a
+	// body). Nil: every one is followed with the same method and body.
+	redirect func(status int, method string) (next string, follow bool)
+	// keepCredentials keeps Authorization and Cookie on a redirect to
+	// another origin (RestClient does; Net::HTTP via SafeFetch strips them).
+	keepCredentials bool
 }
 
 // attemptHeader builds the headers of one attempt.

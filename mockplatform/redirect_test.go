@@ -151,3 +151,73 @@ func TestDeliverRedirectTimeoutPerHop(t *testing.T) {
 		t.Errorf("Err = %v, hops = %d; want timeout after 1 hop", d.Err, len(d.Last().Hops))
 	}
 }
+
+// Up to 4.13 Chatwoot posts with RestClient 2.1: a POST answered 301, 302,
+// 307 or 308 is not followed (the 3xx is the answer, and Chatwoot logs a
+// failure), and a 303 is followed with a GET without a body whose answer
+// decides; the GET itself follows 301, 302, 303 and 307 but not 308.
+func TestDeliverRestClientRedirects(t *testing.T) {
+	tests := []struct {
+		name       string
+		first      int   // answer to the POST
+		then       []int // answers to the following GETs, 0 = 204
+		wantStatus int
+		wantReqs   []string // method and path of each request the receiver got
+	}{
+		{"301 not followed", 301, nil, 301, []string{"POST /a"}},
+		{"302 not followed", 302, nil, 302, []string{"POST /a"}},
+		{"307 not followed", 307, nil, 307, []string{"POST /a"}},
+		{"308 not followed", 308, nil, 308, []string{"POST /a"}},
+		{"303 becomes a GET", 303, []int{0}, 204, []string{"POST /a", "GET /b"}},
+		{"303 then 302 as GET", 303, []int{302, 0}, 204, []string{"POST /a", "GET /b", "GET /b"}},
+		{"303 then 308 is final", 303, []int{308}, 308, []string{"POST /a", "GET /b"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var gets int
+			rc := newReceiver(t, func(_ int, w http.ResponseWriter, r *http.Request) {
+				code := tt.first
+				if r.Method == http.MethodGet {
+					code = 0
+					if gets < len(tt.then) {
+						code = tt.then[gets]
+					}
+					gets++
+				}
+				if code == 0 {
+					w.WriteHeader(204)
+					return
+				}
+				w.Header().Set("Location", "/b")
+				w.WriteHeader(code)
+			})
+			cfg := testConfig()
+			cfg.Version, cfg.Secret = "4.13", testSecret
+			d := deliver(t, newPlatform(t, cfg), rc.URL+"/a", chatBody)
+			if d.Status != tt.wantStatus || d.Err != nil {
+				t.Fatalf("Status = %d, Err = %v; want %d", d.Status, d.Err, tt.wantStatus)
+			}
+			reqs := rc.requests()
+			var got []string
+			for _, r := range reqs {
+				got = append(got, r.Method+" "+r.URL)
+			}
+			if strings.Join(got, ", ") != strings.Join(tt.wantReqs, ", ") {
+				t.Fatalf("requests = %v; want %v", got, tt.wantReqs)
+			}
+			for _, r := range reqs[1:] {
+				if len(r.Body) != 0 || r.Header.Get("Content-Length") != "" {
+					t.Errorf("GET carried a body (%d bytes, Content-Length %q)", len(r.Body), r.Header.Get("Content-Length"))
+				}
+				for _, k := range []string{"X-Chatwoot-Signature", "X-Chatwoot-Delivery", "User-Agent", "Content-Type"} {
+					if r.Header.Get(k) != reqs[0].Header.Get(k) {
+						t.Errorf("GET header %s = %q; want the POST's %q", k, r.Header.Get(k), reqs[0].Header.Get(k))
+					}
+				}
+			}
+			if hops := d.Last().Hops; len(hops) != len(reqs)-1 || (len(hops) > 0 && hops[0].Method != http.MethodGet) {
+				t.Errorf("Hops = %+v", hops)
+			}
+		})
+	}
+}

@@ -1,6 +1,7 @@
 package mockplatform
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -22,6 +23,10 @@ import (
 //   - Timeout Config.Timeout, redirects followed as for Chatwoot, no retries.
 
 func init() { registerProfile(PlatformSwiftsell, swiftsellProfile{}) }
+
+// swiftsellMaxRedirects is how many redirects a Swiftsell delivery follows
+// when Config.MaxRedirects is zero (an assumption, as the rest).
+const swiftsellMaxRedirects = 10
 
 type swiftsellProfile struct{}
 
@@ -45,7 +50,7 @@ func (swiftsellProfile) plan(p *Platform, target *url.URL, body []byte, o *deliv
 		header:       http.Header{"Content-Type": {"application/json"}},
 		extra:        p.extraHeader(o),
 		maxAttempts:  1,
-		maxRedirects: cfg.MaxRedirects,
+		maxRedirects: cmp.Or(cfg.MaxRedirects, swiftsellMaxRedirects),
 	}
 	token := cfg.Token
 	switch {

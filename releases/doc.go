@@ -47,6 +47,13 @@
 //     to 4.0.4, "macro.executed" from 4.1.0.
 //   - Installation: account_created in every release.
 //
+// # Payload shapes
+//
+// Keys(o) lists the keys each serializer writes, in its order, marking the
+// ones sent only sometimes; MessageContent, ChangedAttributes and Format say
+// what else differs. Lines() groups consecutive releases that send the same
+// shapes, so a body that one release of a line sends, each could have sent.
+//
 // This API is stable: other packages depend on it. Add methods, do not
 // change these.
 package releases

@@ -265,3 +265,106 @@ func TestBuildRejectsBadData(t *testing.T) {
 		}
 	}
 }
+
+func keyNames(ks []Key) string {
+	var b strings.Builder
+	for i, k := range ks {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(k.Name)
+		if k.Optional {
+			b.WriteByte('?')
+		}
+	}
+	return b.String()
+}
+
+func TestKeys(t *testing.T) {
+	tests := []struct {
+		release string
+		obj     Object
+		want    string
+	}{
+		{"2.0.0", Message, "id content created_at message_type content_type private content_attributes source_id sender inbox conversation account event"},
+		{"4.16.2", Message, "account additional_attributes content_attributes content_type content conversation created_at id inbox message_type private sender source_id attachments? event"},
+		{"2.0.0", Conversation, "additional_attributes can_reply channel contact_inbox id inbox_id messages meta status snoozed_until unread_count agent_last_seen_at contact_last_seen_at timestamp"},
+		{"2.18.0", Conversation, "additional_attributes can_reply channel contact_inbox id inbox_id messages labels meta status custom_attributes snoozed_until unread_count first_reply_created_at priority agent_last_seen_at contact_last_seen_at timestamp created_at"},
+		{"4.0.1", Conversation, "additional_attributes can_reply channel contact_inbox id inbox_id messages labels meta status custom_attributes snoozed_until unread_count first_reply_created_at priority waiting_since agent_last_seen_at contact_last_seen_at last_activity_at timestamp created_at applied_sla? sla_events? sla_policy_id?"},
+		{"4.16.2", Conversation, "additional_attributes can_reply channel contact_inbox id inbox_id messages labels meta status custom_attributes snoozed_until unread_count first_reply_created_at priority waiting_since agent_last_seen_at contact_last_seen_at last_activity_at timestamp created_at updated_at applied_sla? sla_events? sla_policy_id? account"},
+		{"2.0.0", Contact, "id name avatar type account"},
+		{"2.18.0", Contact, "account additional_attributes avatar custom_attributes email id identifier name phone_number thumbnail"},
+		{"2.0.0", ContactPush, "additional_attributes custom_attributes email id identifier name phone_number pubsub_token thumbnail type"},
+		{"2.18.0", NestedMessage, "id content account_id inbox_id conversation_id message_type created_at updated_at private status source_id content_type content_attributes sender_type sender_id external_source_ids additional_attributes processed_message_content conversation attachments? sender?"},
+		{"2.18.0", NestedConversation, "assignee_id unread_count last_activity_at"},
+		{"1.21.0", NestedConversation, ""},
+		{"2.0.0", Attachment, "id message_id file_type account_id extension data_url thumb_url"},
+		{"4.10.0", Attachment, "id message_id file_type account_id extension data_url thumb_url file_size width height transcribed_text?"},
+		{"4.13.0", Attachment, "id message_id file_type account_id extension content_type data_url thumb_url file_size width height transcribed_text?"},
+		{"2.7.0", Team, ""},
+		{"4.16.0", Team, "id name icon icon_color"},
+		{"4.8.0", ConversationMeta, "sender assignee assignee_type team hmac_verified"},
+	}
+	for _, tt := range tests {
+		if got := keyNames(MustLookup(tt.release).Keys(tt.obj)); got != tt.want {
+			t.Errorf("%s Keys(%s) =\n %s\nwant\n %s", tt.release, tt.obj, got, tt.want)
+		}
+	}
+	for _, r := range All() {
+		for _, o := range []Object{Message, Conversation, ConversationMeta, NestedMessage, Contact, ContactPush, User, UserPush, Bot, BotPush, Attachment, ContactInboxEvent} {
+			if r.Keys(o) == nil {
+				t.Errorf("%s has no %s keys", r, o)
+			}
+		}
+	}
+}
+
+func TestPayloadFacts(t *testing.T) {
+	for v, want := range map[string]Content{"4.3.0": ContentRaw, "4.8.0": ContentRaw, "4.9.0": ContentRendered, "4.12.0": ContentRendered, "4.12.1": ContentRaw, "1.18.0": ContentRaw} {
+		if got := MustLookup(v).MessageContent(); got != want {
+			t.Errorf("%s MessageContent = %s, want %s", v, got, want)
+		}
+	}
+	type ca struct{ present, optional bool }
+	for _, tt := range []struct {
+		release, event string
+		want           ca
+	}{
+		{"2.3.2", "conversation_status_changed", ca{}},
+		{"2.4.1", "conversation_status_changed", ca{true, false}},
+		{"2.4.1", "conversation_opened", ca{true, true}},
+		{"2.5.0", "conversation_opened", ca{}},
+		{"2.13.0", "contact_updated", ca{}},
+		{"2.14.0", "contact_updated", ca{true, false}},
+		{"4.16.2", "conversation_created", ca{}},
+	} {
+		p, o := MustLookup(tt.release).ChangedAttributes(tt.event)
+		if (ca{p, o}) != tt.want {
+			t.Errorf("%s ChangedAttributes(%s) = %v %v, want %+v", tt.release, tt.event, p, o, tt.want)
+		}
+	}
+	if MustLookup("4.0.1").Format(Conversation, "updated_at") != "" || MustLookup("4.0.2").Format(Conversation, "updated_at") != "float" {
+		t.Error("updated_at format")
+	}
+	if !MustLookup("4.14.1").SendsEvent("inbox_created") || MustLookup("4.14.0").SendsEvent("inbox_created") || MustLookup("2.13.1").SendsEvent("contact_created") {
+		t.Error("SendsEvent")
+	}
+}
+
+func TestLines(t *testing.T) {
+	lines := Lines()
+	if len(lines) < 20 || lines[0].First.Version() != "1.18.0" || lines[len(lines)-1].Last.Version() != "4.16.2" {
+		t.Fatalf("lines %v", lines)
+	}
+	for i := 1; i < len(lines); i++ {
+		if lines[i].First.Compare(lines[i-1].Last) != 1 {
+			t.Fatalf("lines overlap: %v %v", lines[i-1], lines[i])
+		}
+	}
+	if got := MustLookup("2.0.0").Line().String(); got != "1.22.1 to 2.1.1" {
+		t.Errorf("2.0.0 line = %s", got)
+	}
+	if got := MustLookup("4.0.3").Line().String(); got != "4.0.2 to 4.0.4" {
+		t.Errorf("4.0.3 line = %s", got)
+	}
+}

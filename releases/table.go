@@ -96,6 +96,11 @@ type facts struct {
 	Redirects      redirectsJS       `json:"redirects"`
 	Timeout        timeoutJS         `json:"timeout"`
 	PrivateTargets PrivateTargets    `json:"private_targets"`
+
+	Keys              map[Object][]string          `json:"keys"`
+	MessageContent    string                       `json:"message_content"`
+	ChangedAttributes []string                     `json:"changed_attributes"`
+	Format            map[Object]map[string]string `json:"format"`
 }
 
 type retryJS struct {
@@ -274,6 +279,16 @@ func decodeFacts(state map[string]json.RawMessage) (facts, error) {
 	for k := range fs.Events {
 		if !k.valid() {
 			return facts{}, fmt.Errorf("unknown receiver kind %q", k)
+		}
+	}
+	for o := range fs.Keys {
+		if !o.valid() {
+			return facts{}, fmt.Errorf("unknown object %q", o)
+		}
+	}
+	for o := range fs.Format {
+		if !o.valid() {
+			return facts{}, fmt.Errorf("unknown object %q", o)
 		}
 	}
 	return fs, nil

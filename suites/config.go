@@ -4,13 +4,16 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/chathook/chathook/generator"
 	"github.com/chathook/chathook/mockplatform"
+	"github.com/chathook/chathook/releases"
 	"github.com/chathook/chathook/schemas"
 )
 
@@ -24,12 +27,13 @@ const (
 	LabelIdempotency = "idempotency"
 	LabelOrdering    = "ordering"
 	LabelConcurrency = "concurrency"
+	LabelBot         = "bot" // registered only when Config.API is set
 )
 
 // Labels lists every requirement label in report order.
 func Labels() []string {
 	return []string{LabelDelivery, LabelRobustness, LabelSignature, LabelToken, LabelHandshake,
-		LabelIdempotency, LabelOrdering, LabelConcurrency}
+		LabelIdempotency, LabelOrdering, LabelConcurrency, LabelBot}
 }
 
 // Config describes the receiver under test and how to exercise it. Build it
@@ -44,9 +48,9 @@ type Config struct {
 	// Receiver is the Chatwoot receiver kind imitated: "account" (default),
 	// "api_inbox" or "agent_bot".
 	Receiver string
-	// Version is the Chatwoot version whose delivery is imitated ("latest"
-	// = 4.16). Versions older than 4.11.2 do not sign, so the signature
-	// specs skip.
+	// Version is the Chatwoot release whose delivery is imitated ("latest"
+	// = 4.16.2; see releases.Lookup). Releases that do not sign the
+	// receiver kind (package releases) make the signature specs skip.
 	Version string
 	// Secret is the signing secret the receiver verifies Chatwoot
 	// deliveries with. Empty: the receiver claims no signature check and
@@ -68,7 +72,7 @@ type Config struct {
 	// every failure message show it.
 	Seed int64
 	// Timeout is the platform's delivery timeout: a delivery not answered
-	// within it fails. Default 5s, as Chatwoot.
+	// within it fails. Default Chatwoot's read timeout (5s).
 	Timeout time.Duration
 	// Concurrency is how many deliveries the concurrency spec sends at
 	// once. Default 16.
@@ -87,6 +91,19 @@ type Config struct {
 	Header http.Header
 	// Command is how reproduction commands start. Default "chathook".
 	Command string
+
+	// API is the address (host:port) where the mock Chatwoot Application
+	// API listens during the run; the receiver is configured with
+	// http://API as its Chatwoot base URL. Set: the bot requirements run
+	// (Chatwoot only). Empty: they are not registered.
+	API string
+	// APIToken is the api_access_token the receiver calls the API with:
+	// the agent bot's token for Receiver "agent_bot", an administrator's
+	// otherwise. Required with API.
+	APIToken string
+	// APISettle is how long the receiver may stay silent before its turn
+	// counts as over (the bot requirements wait for it). Default 500ms.
+	APISettle time.Duration
 }
 
 // NewConfig returns a Config with every default set.
@@ -100,11 +117,12 @@ func NewConfig() Config {
 		TokenHeader:    mc.TokenHeader,
 		TokenParam:     mc.TokenParam,
 		Samples:        3,
-		Timeout:        mc.Timeout,
+		Timeout:        releases.Latest().Timeouts().Read,
 		Concurrency:    16,
 		BatchSize:      5,
 		Versions:       olderVersions(),
 		Command:        "chathook",
+		APISettle:      500 * time.Millisecond,
 	}
 }
 
@@ -152,6 +170,19 @@ func (c *Config) Validate() error {
 	}
 	if c.Command == "" {
 		c.Command = "chathook"
+	}
+	if c.API != "" {
+		switch {
+		case c.Platform != "chatwoot":
+			return bad("API is set, but %s documents no Application API: the bot requirements are Chatwoot's", c.Platform)
+		case c.APIToken == "":
+			return bad("API is set without APIToken: give the token the receiver calls the API with")
+		case !validHostPort(c.API):
+			return bad("API %q is not a host:port to listen on (e.g. 127.0.0.1:3000)", c.API)
+		}
+		if c.APISettle <= 0 {
+			c.APISettle = 500 * time.Millisecond
+		}
 	}
 	// Let mockplatform check receiver, version and token placement.
 	if _, err := c.platformConfig(); err != nil {
@@ -210,6 +241,16 @@ func olderVersions() []string {
 		}
 	}
 	return out
+}
+
+func validHostPort(s string) bool {
+	host, port, err := net.SplitHostPort(s)
+	if err != nil || port == "" {
+		return false
+	}
+	_ = host
+	n, err := strconv.Atoi(port)
+	return err == nil && n >= 0 && n < 65536
 }
 
 func contains(list []string, s string) bool {

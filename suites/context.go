@@ -34,9 +34,18 @@ type specContext struct {
 	schema   *schemas.Platform
 	set      *schemas.Set
 
+	// The closed loop (bot.go), when Config.API is set.
+	loop      *Loop
+	probed    bool
+	apiSilent bool
+	probeLog  []mockplatform.TranscriptEntry
+
 	mu     sync.Mutex // guards recent and sentN
 	recent []string   // the last deliveries sent, for a receiver that stops answering
 	sentN  int
+	// details are the failed deliveries of each requirement, by id (see
+	// noteFailure); guarded by mu.
+	details map[string][]FailureDetail
 }
 
 // remember records a delivery so that, if the receiver stops answering,
@@ -234,6 +243,7 @@ func (sc *specContext) check(s *sent, d *mockplatform.Delivery, want string, ok 
 
 // failure renders one failed delivery.
 func (sc *specContext) failure(s *sent, d *mockplatform.Delivery, want string) string {
+	sc.noteFailure(s, d)
 	var b strings.Builder
 	fmt.Fprintf(&b, "requirement [%s]: %s\n", sc.current, want)
 	fmt.Fprintf(&b, "sent:      POST %s  %s", sc.run.DisplayTarget(), s.label())

@@ -49,6 +49,7 @@ func Run(t ginkgo.GinkgoTestingT, cfg Config, opt RunOptions) *Summary {
 		sum.Duration = time.Since(start)
 	}
 	sum.Seed = sc.seed
+	sum.attachFailures(sc)
 	if sc.run.Platform != "" {
 		sum.Platform = sc.run.Platform
 	}

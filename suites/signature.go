@@ -9,6 +9,7 @@ import (
 
 	"github.com/chathook/chathook/generator"
 	"github.com/chathook/chathook/mockplatform"
+	"github.com/chathook/chathook/releases"
 )
 
 // signature: a receiver with a secret accepts exactly the deliveries Chatwoot
@@ -23,7 +24,9 @@ var _ = describe(LabelSignature, 30, func(sc *specContext) {
 			ginkgo.Skip("no secret configured: the receiver does not claim to verify signatures (set --secret or CHATHOOK_SECRET)")
 		}
 		if !sc.platform.Signs() {
-			ginkgo.Skip(fmt.Sprintf("Chatwoot %s does not sign %s deliveries (account webhooks are signed since 4.11.2, API inbox and agent bot since 4.13.0)", sc.run.Version, sc.run.Receiver))
+			k := releases.Kind(sc.run.Receiver)
+			first, _ := releases.First(func(r releases.Release) bool { return r.Signs(k) })
+			ginkgo.Skip(fmt.Sprintf("Chatwoot %s does not sign %s deliveries (signed from %s)", sc.platform.Release(), sc.run.Receiver, first))
 		}
 		s := sc.generate("message_created", "", generator.ProfileRealistic, generator.VersionLatest, sc.sampleSeed("signature", tag))
 		return s

@@ -15,13 +15,21 @@ import (
 
 // Summary is the outcome of a run, requirement by requirement.
 type Summary struct {
-	Target   string         `json:"target"`
-	Platform string         `json:"platform"`
-	Seed     int64          `json:"seed"`
-	Passed   bool           `json:"passed"`
-	Duration time.Duration  `json:"duration_ns"`
-	Labels   []LabelSummary `json:"labels"`
-	Specs    []SpecResult   `json:"specs"`
+	Version  string `json:"chathook_version,omitempty"` // set by the caller (chathook conform sets its own)
+	Target   string `json:"target"`
+	Platform string `json:"platform"`
+	Seed     int64  `json:"seed"`
+	World    *World `json:"world,omitempty"` // the ids every delivery of the run shares, when the run has one world
+	Passed   bool   `json:"passed"`
+	// Interrupted: the run stopped before every selected requirement ran
+	// (Ctrl-C, or a receiver that stopped accepting connections); the
+	// requirements it did not reach are "not run".
+	Interrupted     bool           `json:"interrupted"`
+	InterruptReason string         `json:"interrupt_reason,omitempty"`
+	Started         time.Time      `json:"started"`
+	Duration        time.Duration  `json:"duration_ns"`
+	Labels          []LabelSummary `json:"labels"`
+	Specs           []SpecResult   `json:"specs"`
 }
 
 // LabelSummary counts the specs of one label.
@@ -30,6 +38,7 @@ type LabelSummary struct {
 	Passed  int    `json:"passed"`
 	Failed  int    `json:"failed"`
 	Skipped int    `json:"skipped"`
+	NotRun  int    `json:"not_run"`
 }
 
 // SpecResult is one requirement's outcome.
@@ -37,15 +46,20 @@ type SpecResult struct {
 	ID       string            `json:"id"`    // e.g. "signature.body-only"
 	Label    string            `json:"label"` // e.g. "signature"
 	Text     string            `json:"text"`
-	State    string            `json:"state"` // passed, failed or skipped
+	State    string            `json:"state"` // passed, failed, skipped or "not run"
 	Duration time.Duration     `json:"duration_ns"`
-	Failure  string            `json:"failure,omitempty"` // the failure message, or the skip reason
+	Failure  string            `json:"failure,omitempty"` // the failure message, or the skip or not-run reason
 	Entries  map[string]string `json:"entries,omitempty"` // report entries (seed, latency, handshake form)
+	// Failures are the failed deliveries, one by one (at most a few).
+	Failures []FailureDetail `json:"failures,omitempty"`
 }
 
 func (s *Summary) fill(r ginkgo.Report) {
 	s.Passed = r.SuiteSucceeded
 	s.Duration = r.RunTime
+	s.Started = r.StartTime.UTC().Truncate(time.Second)
+	st := stopOf(r)
+	s.Interrupted, s.InterruptReason = st.stopped, st.reason
 	counts := map[string]*LabelSummary{}
 	for _, sp := range r.SpecReports {
 		if sp.LeafNodeType != types.NodeTypeIt {
@@ -57,11 +71,20 @@ func (s *Summary) fill(r ginkgo.Report) {
 			res.Label = labels[0]
 		}
 		switch {
+		case st.notRun(sp):
+			res.State = StateNotRun
+			res.Failure = st.notRunReason(sp)
+		case sp.State.Is(types.SpecStateInterrupted):
+			res.State = StateNotRun
+			res.Failure = "interrupted while it ran: " + st.reason
 		case sp.State == types.SpecStatePassed:
 			res.State = "passed"
 		case sp.State.Is(types.SpecStateSkipped | types.SpecStatePending):
 			res.State = "skipped"
 			res.Failure = sp.Failure.Message
+			if res.Failure == "" && !st.selected(sp) {
+				res.Failure = "not selected by the label filter"
+			}
 		default:
 			res.State = "failed"
 			res.Failure = sp.Failure.Message
@@ -88,6 +111,8 @@ func (s *Summary) fill(r ginkgo.Report) {
 			c.Passed++
 		case "failed":
 			c.Failed++
+		case StateNotRun:
+			c.NotRun++
 		default:
 			c.Skipped++
 		}
@@ -153,18 +178,32 @@ func (s *Summary) FailedIDs() []string {
 // WriteText writes the per-label table and the failing requirements.
 func (s *Summary) WriteText(w io.Writer) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintf(tw, "LABEL\tPASSED\tFAILED\tSKIPPED\n")
-	var tp, tf, ts int
-	for _, l := range s.Labels {
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\n", l.Label, l.Passed, l.Failed, l.Skipped)
-		tp, tf, ts = tp+l.Passed, tf+l.Failed, ts+l.Skipped
+	notRunCol := ""
+	if s.Interrupted {
+		notRunCol = "\tNOT RUN"
 	}
-	fmt.Fprintf(tw, "total\t%d\t%d\t%d\n", tp, tf, ts)
+	fmt.Fprintf(tw, "LABEL\tPASSED\tFAILED\tSKIPPED%s\n", notRunCol)
+	var tp, tf, ts, tn int
+	row := func(label string, p, f, sk, nr int) {
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d", label, p, f, sk)
+		if s.Interrupted {
+			fmt.Fprintf(tw, "\t%d", nr)
+		}
+		fmt.Fprintln(tw)
+	}
+	for _, l := range s.Labels {
+		row(l.Label, l.Passed, l.Failed, l.Skipped, l.NotRun)
+		tp, tf, ts, tn = tp+l.Passed, tf+l.Failed, ts+l.Skipped, tn+l.NotRun
+	}
+	row("total", tp, tf, ts, tn)
 	if err := tw.Flush(); err != nil {
 		return err
 	}
 	verdict := "CONFORMANT"
-	if !s.Passed {
+	switch {
+	case s.Interrupted:
+		verdict = fmt.Sprintf("INTERRUPTED (%d requirements not run)", tn)
+	case !s.Passed:
 		verdict = "NOT CONFORMANT"
 	}
 	fmt.Fprintf(w, "\n%s: %s receiver at %s (seed %d, %s)\n", verdict, s.Platform, s.Target, s.Seed, s.Duration.Round(time.Millisecond))
@@ -187,15 +226,25 @@ func (s *Summary) WriteJSON(w io.Writer) error {
 // WriteMarkdown writes a summary fit for a CI step summary
 // ($GITHUB_STEP_SUMMARY).
 func (s *Summary) WriteMarkdown(w io.Writer) error {
-	icon := "✅"
-	if !s.Passed {
+	icon, state := "✅", ""
+	switch {
+	case s.Interrupted:
+		icon, state = "⚠️", " (interrupted)"
+	case !s.Passed:
 		icon = "❌"
 	}
-	fmt.Fprintf(w, "## %s chathook conformance: %s\n\n", icon, s.Platform)
-	fmt.Fprintf(w, "Target `%s`, seed `%d`, %s.\n\n", s.Target, s.Seed, s.Duration.Round(time.Millisecond))
-	fmt.Fprintf(w, "| label | passed | failed | skipped |\n|---|---:|---:|---:|\n")
+	fmt.Fprintf(w, "## %s chathook conformance: %s%s\n\n", icon, s.Platform, state)
+	version := ""
+	if s.Version != "" {
+		version = fmt.Sprintf(", chathook %s", s.Version)
+	}
+	fmt.Fprintf(w, "Target `%s`, seed `%d`, %s%s.\n\n", s.Target, s.Seed, s.Duration.Round(time.Millisecond), version)
+	if s.Interrupted {
+		fmt.Fprintf(w, "**The run was interrupted**: %s. Requirements it did not reach are *not run* (neither passed, failed nor skipped).\n\n", mdInline(oneLineReason(s.InterruptReason)))
+	}
+	fmt.Fprintf(w, "| label | passed | failed | skipped | not run |\n|---|---:|---:|---:|---:|\n")
 	for _, l := range s.Labels {
-		fmt.Fprintf(w, "| %s | %d | %d | %d |\n", l.Label, l.Passed, l.Failed, l.Skipped)
+		fmt.Fprintf(w, "| %s | %d | %d | %d | %d |\n", l.Label, l.Passed, l.Failed, l.Skipped, l.NotRun)
 	}
 	if failed := s.Failed(); len(failed) > 0 {
 		fmt.Fprintf(w, "\n### Failing requirements\n\n")
@@ -203,5 +252,6 @@ func (s *Summary) WriteMarkdown(w io.Writer) error {
 			fmt.Fprintf(w, "<details><summary><code>%s</code> %s</summary>\n\n```\n%s\n```\n</details>\n\n", f.ID, f.Text, strings.TrimSpace(f.Failure))
 		}
 	}
+	writeSkipReasons(w, s.Specs)
 	return nil
 }

@@ -39,7 +39,10 @@ func init() {
 chathook conform --target builtin:body-only-hmac        # a broken one: see which requirements fail
 CHATHOOK_SECRET=s3cret chathook conform --target http://127.0.0.1:8080/webhooks/chatwoot --platform chatwoot \
     --junit conform.xml --json conform.json --markdown "$GITHUB_STEP_SUMMARY"
-CHATHOOK_TOKEN=t0k chathook conform --target https://bot.example.test/hook --platform replycx --label-filter '!concurrency'`,
+CHATHOOK_TOKEN=t0k chathook conform --target https://bot.example.test/hook --platform replycx --label-filter '!concurrency'
+# an agent bot acting through the API (its Chatwoot URL http://127.0.0.1:3000, its token bot-tok):
+chathook conform --target http://127.0.0.1:8080/bot --platform chatwoot --receiver agent_bot \
+    --api 127.0.0.1:3000 --api-token bot-tok --label-filter bot`,
 	}
 	c.run = func(ctx context.Context, e *env, args []string) error { return runConform(ctx, c, e, args) }
 	register(c)
@@ -48,10 +51,12 @@ CHATHOOK_TOKEN=t0k chathook conform --target https://bot.example.test/hook --pla
 type conformFlags struct {
 	target, platform, secret, token, placement, receiver, version string
 	labelFilter, junit, jsonOut, markdown, caCert                 string
+	api, apiToken                                                 string
+	apiSettle                                                     time.Duration
 	samples, concurrency                                          int
 	seed                                                          int64
 	timeout, tolerance                                            time.Duration
-	insecure                                                      bool
+	insecure, annotations                                         bool
 	headers                                                       headerList
 }
 
@@ -65,7 +70,7 @@ func runConform(ctx context.Context, c *command, e *env, args []string) error {
 	fs.StringVar(&f.token, "token", "", "Swiftsell `token` the receiver checks (or CHATHOOK_TOKEN); none: token and handshake specs skip")
 	fs.StringVar(&f.placement, "token-placement", def.TokenPlacement, "where the Swiftsell token travels: header (X-Swiftsell-Token), query or body (an assumption: Swiftsell does not say)")
 	fs.StringVar(&f.receiver, "receiver", def.Receiver, "Chatwoot receiver `kind` imitated: account, api_inbox or agent_bot")
-	fs.StringVar(&f.version, "version", def.Version, "Chatwoot `version` whose delivery is imitated (before 4.11.2 nothing is signed)")
+	fs.StringVar(&f.version, "version", def.Version, "Chatwoot `release` whose delivery is imitated, X.Y.Z, X.Y (its last patch) or X ("+signedFromText()+")")
 	fs.IntVar(&f.samples, "samples", def.Samples, "seeded payloads per event")
 	fs.Int64Var(&f.seed, "seed", 0, "`seed` for every payload; 0 draws one (printed)")
 	fs.DurationVar(&f.timeout, "timeout", def.Timeout, "the platform's delivery `timeout`")
@@ -74,10 +79,14 @@ func runConform(ctx context.Context, c *command, e *env, args []string) error {
 	fs.StringVar(&f.labelFilter, "label-filter", "", "run only requirements matching this Ginkgo label `expression`, e.g. 'delivery || signature' or '!concurrency'")
 	fs.StringVar(&f.junit, "junit", "", "write a JUnit XML report to `FILE`")
 	fs.StringVar(&f.jsonOut, "json", "", "write the JSON summary (per requirement) to `FILE`")
-	fs.StringVar(&f.markdown, "markdown", "", "write a Markdown summary to `FILE` (e.g. $GITHUB_STEP_SUMMARY)")
+	fs.StringVar(&f.markdown, "markdown", "", "write a Markdown summary to `FILE`; $GITHUB_STEP_SUMMARY is appended to, never overwritten")
+	fs.BoolVar(&f.annotations, "github-annotations", false, "print a GitHub Actions ::error line per failed requirement (and a ::warning when interrupted)")
 	fs.BoolVar(&f.insecure, "insecure", false, "do not verify the target's TLS certificate")
 	fs.StringVar(&f.caCert, "ca-cert", "", "trust this PEM `file`'s CA for an https target")
 	fs.Var(&f.headers, "header", "extra request header 'K: V' (repeatable)")
+	fs.StringVar(&f.api, "api", "", "serve the mock Chatwoot Application API on `HOST:PORT` and run the bot requirements (label bot); configure the receiver with http://HOST:PORT as its Chatwoot URL")
+	fs.StringVar(&f.apiToken, "api-token", "", "the api_access_token the receiver calls the API with (or CHATHOOK_API_TOKEN): the bot's token for --receiver agent_bot, an administrator's otherwise")
+	fs.DurationVar(&f.apiSettle, "api-settle", def.APISettle, "how long the receiver may stay silent before its turn counts as over (bot requirements)")
 	wait := addWaitFlag(fs)
 	// Ginkgo's own flags (--ginkgo.v, --ginkgo.focus, ...) live on the
 	// global flag set; accept them here too, without listing them in -h.
@@ -100,6 +109,7 @@ func runConform(ctx context.Context, c *command, e *env, args []string) error {
 	cfg.TokenPlacement, cfg.Receiver, cfg.Version = f.placement, f.receiver, f.version
 	cfg.Samples, cfg.Seed, cfg.Timeout, cfg.Concurrency = f.samples, f.seed, f.timeout, f.concurrency
 	cfg.Tolerance = f.tolerance
+	cfg.API, cfg.APIToken, cfg.APISettle = f.api, secretFrom(f.apiToken, "CHATHOOK_API_TOKEN", e), f.apiSettle
 	if cfg.Header, err = parseHeaders(f.headers); err != nil {
 		return err
 	}
@@ -118,6 +128,9 @@ func runConform(ctx context.Context, c *command, e *env, args []string) error {
 		if err := checkReportPath(r.flag, r.path); err != nil {
 			return err
 		}
+	}
+	if err := f.checkStdoutReports(); err != nil {
+		return err
 	}
 	{ // check the settings now, before a built-in receiver starts
 		probe := cfg
@@ -190,54 +203,15 @@ func runConform(ctx context.Context, c *command, e *env, args []string) error {
 	if f.labelFilter != "" {
 		suiteCfg.LabelFilter = f.labelFilter
 	}
-	if f.junit != "" {
-		repCfg.JUnitReport = f.junit
-	}
 	if os.Getenv("NO_COLOR") != "" || !isTerminal(os.Stdout) {
 		repCfg.NoColor = true
 	}
 	repCfg.SilenceSkips = !repCfg.Verbose && !repCfg.VeryVerbose
+	out := newConformOutput(ctx, e, &f)
+	restore := out.captureGinkgo()
 	sum := suites.Run(&fakeT{}, cfg, suites.RunOptions{Suite: suiteCfg, Reporter: repCfg})
-
-	fmt.Fprintln(e.stdout)
-	if suiteCfg.DryRun {
-		fmt.Fprintf(e.stdout, "dry run: %d requirements listed, nothing was sent\n", len(sum.Specs))
-		return nil
-	}
-	if err := sum.WriteText(e.stdout); err != nil {
-		return err
-	}
-	for _, r := range []struct {
-		path  string
-		write func(io.Writer) error
-	}{{f.jsonOut, sum.WriteJSON}, {f.markdown, sum.WriteMarkdown}} {
-		if r.path == "-" {
-			if err := r.write(e.stdout); err != nil {
-				return err
-			}
-			continue
-		}
-		if err := writeReport(r.path, r.write); err != nil {
-			return err
-		}
-	}
-	if ctx.Err() != nil {
-		return unreachableErrorf("interrupted: the run did not finish (the summary above is partial)")
-	}
-	ran := 0
-	for _, l := range sum.Labels {
-		ran += l.Passed + l.Failed
-	}
-	if ran == 0 && !suiteCfg.DryRun {
-		if f.labelFilter != "" {
-			return usageErrorf("no requirement matches --label-filter %q (labels: %s)", f.labelFilter, strings.Join(suites.Labels(), ", "))
-		}
-		return unreachableErrorf("no requirement ran: every one was skipped (see the reasons with --ginkgo.v)")
-	}
-	if !sum.Passed {
-		return failed()
-	}
-	return nil
+	restore()
+	return out.finish(ctx, sum, suiteCfg.DryRun)
 }
 
 // versionSigns reports whether the imitated Chatwoot version and receiver
@@ -311,7 +285,8 @@ func checkReportPath(flagName, path string) error {
 func flagNames(err error) string {
 	msg := strings.TrimPrefix(err.Error(), suites.ErrConfig.Error()+": ")
 	return strings.NewReplacer("Target ", "--target ", "Platform ", "--platform ", "Samples ", "--samples ",
-		"Timeout ", "--timeout ", "Concurrency ", "--concurrency ", "Tolerance ", "--tolerance ", "BatchSize ", "batch size ").Replace(msg)
+		"Timeout ", "--timeout ", "Concurrency ", "--concurrency ", "Tolerance ", "--tolerance ", "BatchSize ", "batch size ",
+		"APIToken", "--api-token", "APISettle", "--api-settle", "API ", "--api ").Replace(msg)
 }
 
 func oneLine(s string) string {

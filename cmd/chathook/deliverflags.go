@@ -22,6 +22,7 @@ import (
 
 	"github.com/chathook/chathook/generator"
 	"github.com/chathook/chathook/mockplatform"
+	"github.com/chathook/chathook/releases"
 	"github.com/chathook/chathook/schemas"
 )
 
@@ -81,7 +82,7 @@ func addDeliveryFlags(fs *flag.FlagSet, chatwoot bool) *deliveryFlags {
 	fs.StringVar(&f.target, "target", "", "the receiver's `URL` (http or https)")
 	fs.StringVar(&f.token, "token", "", "Swiftsell `token` to send (default $CHATHOOK_TOKEN)")
 	fs.StringVar(&f.placement, "token-placement", mockplatform.TokenInHeader, "where the Swiftsell token travels: `header` (X-Swiftsell-Token), query or body (parameter/member \"token\")")
-	fs.DurationVar(&f.timeout, "timeout", mockplatform.DefaultTimeout, "bound on each HTTP request (connect, send, answer)")
+	fs.DurationVar(&f.timeout, "timeout", 0, "bound on each HTTP request (connect, send, answer); 0: as the Chatwoot release ("+releaseTimeouts()+"; Swiftsell 5s)")
 	fs.BoolVar(&f.insecure, "insecure", false, "do not verify an https target's certificate")
 	fs.StringVar(&f.caCert, "ca-cert", "", "trust the CA certificates in this PEM `file` for an https target")
 	fs.Var(&f.headers, "header", "extra request `header` 'Name: value' (repeatable); replaces a platform header of the same name")
@@ -91,10 +92,10 @@ func addDeliveryFlags(fs *flag.FlagSet, chatwoot bool) *deliveryFlags {
 	if chatwoot {
 		fs.StringVar(&f.platform, "platform", "", "`platform` or alias: chatwoot (bevatel, messagehub, voxsig) or swiftsell (replycx)")
 		fs.StringVar(&f.secret, "secret", "", "Chatwoot signing `secret` (default $CHATHOOK_SECRET); none: unsigned deliveries")
-		fs.StringVar(&f.receiver, "receiver", "", "Chatwoot receiver `kind` imitated: account (default), api_inbox or agent_bot (retried on 429/500)")
-		fs.StringVar(&f.version, "version", "", "Chatwoot `version` imitated, e.g. 4.16 (latest), 4.14, 4.10, 2: the delivery (signing from 4.11.2, User-Agent, redirects) and the generated payload shape")
+		fs.StringVar(&f.receiver, "receiver", "", "Chatwoot receiver `kind` imitated: account (default), api_inbox, agent_bot (retried on 429/500 from 4.12), automation, macro or installation")
+		fs.StringVar(&f.version, "version", "", "Chatwoot `release` imitated, X.Y.Z, X.Y (its last patch) or X, e.g. 4.16 (latest), 4.12.0, 2.4: the delivery (signing, delivery id, User-Agent, redirects, retries) and the generated payload shape")
 		fs.StringVar(&f.deliveryVersion, "delivery-version", "", "Chatwoot `version` whose delivery is imitated, when it differs from --version (the payload shape)")
-		fs.DurationVar(&f.retryWait, "retry-wait", mockplatform.DefaultRetryWait, "pause between agent-bot attempts")
+		fs.DurationVar(&f.retryWait, "retry-wait", releases.Latest().Retries(releases.AgentBot).Wait, "pause between agent-bot attempts")
 	}
 	return f
 }
@@ -121,8 +122,8 @@ func (f *deliveryFlags) setup(e *env) error {
 		return usageErrorf("--target %q is not an absolute http or https URL", f.target)
 	}
 	f.targetText = u.Redacted()
-	if f.timeout <= 0 {
-		return usageErrorf("--timeout must be positive")
+	if f.timeout < 0 {
+		return usageErrorf("--timeout must not be negative")
 	}
 	for _, name := range f.faults {
 		ft, err := mockplatform.ParseFault(name)
@@ -290,10 +291,31 @@ func safeText(s string) string {
 	}, s)
 }
 
+// releaseTimeouts describes Chatwoot's timeouts, the same in every release.
+func releaseTimeouts() string {
+	t := releases.Latest().Timeouts()
+	return fmt.Sprintf("%s to connect, %s per read", t.Open, t.Read)
+}
+
+// signedFromText says from which release each configurable receiver kind
+// is signed.
+func signedFromText() string {
+	var parts []string
+	for _, k := range []releases.Kind{releases.Account, releases.APIInbox, releases.AgentBot} {
+		if r, ok := releases.First(func(r releases.Release) bool { return r.Signs(k) }); ok {
+			parts = append(parts, fmt.Sprintf("%s signed from %s", k, r))
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
 // shortError is the innermost useful text of a delivery error: "connection
 // refused", "lookup x: no such host", a certificate error, ...
 func shortError(err error, timeout time.Duration) string {
 	if mockplatform.CauseOf(err) == mockplatform.CauseTimeout {
+		if timeout <= 0 {
+			return "no answer in time (" + releaseTimeouts() + ", as Chatwoot)"
+		}
 		return fmt.Sprintf("no answer within %s", timeout)
 	}
 	var ue *url.Error

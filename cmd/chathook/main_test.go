@@ -5,7 +5,9 @@ import (
 	"context"
 	"os"
 	"os/exec"
+	"os/signal"
 	"strings"
+	"syscall"
 	"testing"
 )
 
@@ -15,9 +17,12 @@ import (
 // because Ginkgo runs one suite per process.
 func TestMain(m *testing.M) {
 	if args, ok := os.LookupEnv("CHATHOOK_EXEC_ARGS"); ok {
-		os.Exit(run(context.Background(), strings.Split(args, "\x1f"), &env{
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM) // as main does
+		code := run(ctx, strings.Split(args, "\x1f"), &env{
 			stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv,
-		}))
+		})
+		stop()
+		os.Exit(code)
 	}
 	os.Exit(m.Run())
 }

@@ -8,6 +8,7 @@ import (
 	"os"
 	"runtime"
 	"runtime/debug"
+	"strings"
 	"sync"
 
 	"github.com/chathook/chathook/schemas"
@@ -30,6 +31,7 @@ chathook validate --format json payloads.jsonl   # one payload per line, reporte
 		platform := fs.String("platform", "", "validate as this `platform` (name or alias); default: detect from each body")
 		event := fs.String("event", "", "require every payload to be this `event`")
 		strict := fs.Bool("strict", false, "count drift (keys the schema does not know) as errors")
+		version := fs.String("version", "", "pin Chatwoot bodies to this `release` (X.Y.Z, X.Y for its last patch, X): keys it always sends are required, keys it never sends are drift; default: any release, and say which could have sent it")
 		format := fs.String("format", "text", "output `format`: text or json")
 		quiet := fs.Bool("quiet", false, "print only problems and the summary, not a line per valid payload")
 		maxSize := fs.Int64("max-size", defaultMaxPayload, "largest payload in `bytes`; a larger one is invalid (never read whole)")
@@ -52,9 +54,11 @@ chathook validate --format json payloads.jsonl   # one payload per line, reporte
 				return err
 			}
 		}
-		opt := schemas.Options{Platform: *platform, Event: *event}
+		opt := schemas.Options{Platform: *platform, Event: *event, Version: *version}
 		if _, err := set.Validate([]byte(`{}`), opt); errors.Is(err, schemas.ErrUnknown) {
 			return usageErrorf("--event: %v", err)
+		} else if err != nil {
+			return usageErrorf("--version: %v", err)
 		}
 
 		// Validation runs on every core, in a bounded window of payloads
@@ -148,6 +152,8 @@ type payloadReport struct {
 	Valid    bool              `json:"valid"`
 	Errors   []schemas.Problem `json:"errors,omitempty"`
 	Drift    []schemas.Problem `json:"drift,omitempty"`
+	Release  string            `json:"release,omitempty"`
+	Releases []string          `json:"releases,omitempty"`
 }
 
 // validateOutput prints results as they come, in order: text lines, or one
@@ -172,7 +178,7 @@ func (o *validateOutput) add(j *validateJob) error {
 		o.drifted++
 	}
 	if o.json {
-		b, err := json.MarshalIndent(payloadReport{j.source, res.Platform, res.Events, ok, res.Errors, res.Drift}, "    ", "  ")
+		b, err := json.MarshalIndent(payloadReport{j.source, res.Platform, res.Events, ok, res.Errors, res.Drift, res.Release, res.Releases}, "    ", "  ")
 		if err != nil {
 			return err
 		}
@@ -194,7 +200,7 @@ func (o *validateOutput) add(j *validateJob) error {
 		fmt.Fprintf(o.e.stdout, "%s: %s: %s\n", j.source, level, pr)
 	}
 	if ok && !o.quiet {
-		fmt.Fprintf(o.e.stdout, "%s: ok (%s %s)\n", j.source, res.Platform, joinEvents(res.Events))
+		fmt.Fprintf(o.e.stdout, "%s: ok (%s %s%s)\n", j.source, res.Platform, joinEvents(res.Events), releaseNote(res))
 	}
 	return nil
 }
@@ -219,6 +225,18 @@ func (o *validateOutput) finish() error {
 func isInputError(err error) bool {
 	var ie *inputError
 	return errors.As(err, &ie)
+}
+
+// releaseNote names the Chatwoot release a body was pinned to, or the
+// releases that could have sent it.
+func releaseNote(res *schemas.Result) string {
+	switch {
+	case res.Release != "":
+		return "; Chatwoot " + res.Release
+	case len(res.Releases) > 0:
+		return "; sent by Chatwoot " + strings.Join(res.Releases, ", ")
+	}
+	return ""
 }
 
 func joinEvents(evs []string) string {

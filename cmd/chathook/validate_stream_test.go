@@ -63,14 +63,14 @@ func TestValidateParallelKeepsOrder(t *testing.T) {
 			fmt.Fprintf(&want, "%s: warning: %s\n", src, p)
 		}
 		if res.OK(false) {
-			fmt.Fprintf(&want, "%s: ok (%s %s)\n", src, res.Platform, joinEvents(res.Events))
+			fmt.Fprintf(&want, "%s: ok (%s %s%s)\n", src, res.Platform, joinEvents(res.Events), releaseNote(res))
 		} else {
 			invalid++
 		}
 		if len(res.Drift) > 0 {
 			drifted++
 		}
-		reps = append(reps, rep{src, res.Platform, res.Events, res.OK(false), res.Errors, res.Drift})
+		reps = append(reps, rep{src, res.Platform, res.Events, res.OK(false), res.Errors, res.Drift, res.Release, res.Releases})
 	}
 	fmt.Fprintf(&want, "300 payload(s): %d valid, %d invalid, %d with drift\n", 300-invalid, invalid, drifted)
 	code, stdout, stderr := execCLI(t, "", "validate", file)
