@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"path"
-	"slices"
 	"sort"
 	"strings"
 
@@ -32,11 +31,21 @@ type Platform struct {
 	strict *jsonschema.Schema
 	detect *jsonschema.Schema
 	events map[string]*jsonschema.Schema // per-event schemas
-	// dispatch is set when the root schema is only the event dispatch (an
-	// object whose event is one of the events, each validated by its event
-	// file): a body is then validated against its event's schema directly,
-	// the same outcome without the root's failed conditions.
-	dispatch bool
+	// dispatch is set when the root schema is only an event dispatch (see
+	// buildDispatch): a body is then validated against the schemas its
+	// event selects, directly, with the same outcome as the root's and
+	// without the cost of the root's failed conditions.
+	dispatch *dispatch
+}
+
+// dispatch is a root schema of the form: an object, requiring the event
+// member, whose event matches a schema, and whose allOf entries are each
+// "if the event matches C then T" (no else).
+type dispatch struct {
+	key     string                          // the event member
+	event   *jsonschema.Schema              // the event member's schema
+	byConst map[string][]*jsonschema.Schema // event name -> the T of entries whose C is that const
+	other   []struct{ cond, then *jsonschema.Schema }
 }
 
 // platformDef is the JSON form of platforms/<name>.json.
@@ -83,6 +92,9 @@ func (s *Set) loadPlatform(file string, b []byte, strict *jsonschema.Compiler) (
 		Kinds:  map[string][]string{},
 		events: map[string]*jsonschema.Schema{},
 	}
+	if err := s.checkSinglePass(def.Root); err != nil {
+		return nil, err
+	}
 	var err error
 	if p.strict, err = strict.Compile(BaseURI + def.Root); err != nil {
 		return nil, fmt.Errorf("schemas: compiling %s: %w", def.Root, err)
@@ -97,7 +109,7 @@ func (s *Set) loadPlatform(file string, b []byte, strict *jsonschema.Compiler) (
 	if len(p.Events) == 0 {
 		return nil, fmt.Errorf("schemas: %s: no event schemas in %s", file, def.Events.Dir)
 	}
-	p.dispatch = p.isDispatch()
+	p.dispatch = p.buildDispatch()
 	if def.Kinds != nil {
 		for _, f := range s.filesIn(def.Kinds.Dir) {
 			p.Kinds[def.Kinds.Event] = append(p.Kinds[def.Kinds.Event], strings.TrimSuffix(path.Base(f), ".json"))
@@ -190,38 +202,67 @@ func lookup(v any, pointer string) any {
 	return v
 }
 
-// isDispatch reports whether the root schema is exactly: an object,
-// requiring the event member, whose event is one of the platform's events,
-// with allOf entries "if event is X then $ref X's schema", one per event.
-func (p *Platform) isDispatch() bool {
+// buildDispatch returns the root's dispatch, nil when the root is anything
+// more than one.
+func (p *Platform) buildDispatch() *dispatch {
 	r := p.strict
 	ptr := p.def.Events.Pointer
 	if p.def.Batch != "" || strings.Count(ptr, "/") != 1 || r.Ref != nil || r.If != nil || len(r.AnyOf)+len(r.OneOf) > 0 ||
 		r.Not != nil || r.AdditionalProperties != nil || len(r.PatternProperties) > 0 || r.UnevaluatedProperties != nil ||
-		len(r.Properties) != 1 || len(r.AllOf) != len(p.Events) || len(r.Types) != 1 || r.Types[0] != "object" {
-		return false
+		r.PropertyNames != nil || len(r.DependentSchemas)+len(r.DependentRequired)+len(r.Dependencies) > 0 ||
+		r.MinProperties > 0 || r.MaxProperties >= 0 || r.Constant != nil || r.Enum != nil || r.DynamicRef != nil ||
+		r.RecursiveRef != nil || r.Always != nil || len(r.Extensions) > 0 ||
+		len(r.Properties) != 1 || len(r.Types) != 1 || r.Types[0] != "object" {
+		return nil
 	}
-	key := ptr[1:]
-	ev, ok := r.Properties[key]
-	if !ok || len(ev.Enum) != len(p.Events) {
-		return false
+	d := &dispatch{key: ptr[1:], byConst: map[string][]*jsonschema.Schema{}}
+	if d.event = r.Properties[d.key]; d.event == nil || len(r.Required) != 1 || r.Required[0] != d.key {
+		return nil
 	}
-	for _, name := range p.Events {
-		if !slices.ContainsFunc(ev.Enum, func(v any) bool { return v == name }) {
-			return false
-		}
-	}
-	seen := map[string]bool{}
 	for _, a := range r.AllOf {
 		c := a.If
-		if c == nil || a.Then == nil || a.Then.Ref == nil || a.Else != nil || len(c.Properties) != 1 || c.Properties[key] == nil {
-			return false
+		if c == nil || a.Then == nil || a.Else != nil || a.Ref != nil || len(a.AllOf)+len(a.AnyOf)+len(a.OneOf) > 0 ||
+			len(a.Properties) > 0 || len(a.Types) > 0 || len(c.Properties) != 1 || c.Properties[d.key] == nil ||
+			len(c.Required) != 1 || c.Required[0] != d.key || len(c.AllOf)+len(c.AnyOf)+len(c.OneOf) > 0 || c.Ref != nil {
+			return nil
 		}
-		name, ok := c.Properties[key].Constant[0].(string)
-		if !ok || len(c.Properties[key].Constant) != 1 || a.Then.Ref != p.events[name] || seen[name] {
-			return false
+		cond := c.Properties[d.key]
+		if name, ok := constString(cond); ok {
+			d.byConst[name] = append(d.byConst[name], a.Then)
+		} else {
+			d.other = append(d.other, struct{ cond, then *jsonschema.Schema }{cond, a.Then})
 		}
-		seen[name] = true
 	}
-	return true
+	return d
+}
+
+// constString returns the string a schema is only a const of.
+func constString(s *jsonschema.Schema) (string, bool) {
+	if len(s.Constant) != 1 || s.Ref != nil || len(s.Types) > 0 || s.Enum != nil || len(s.AllOf)+len(s.AnyOf)+len(s.OneOf) > 0 ||
+		s.Pattern != nil || s.Not != nil || s.If != nil {
+		return "", false
+	}
+	name, ok := s.Constant[0].(string)
+	return name, ok
+}
+
+// selected returns the schemas the dispatch applies to v, false when v
+// must be validated against the whole root (not an object, no string event,
+// or an event the root refuses).
+func (d *dispatch) selected(v any) ([]*jsonschema.Schema, bool) {
+	obj, ok := v.(map[string]any)
+	if !ok {
+		return nil, false
+	}
+	name, ok := obj[d.key].(string)
+	if !ok || d.event.Validate(name) != nil {
+		return nil, false
+	}
+	out := d.byConst[name]
+	for _, o := range d.other {
+		if o.cond.Validate(name) == nil {
+			out = append(out[:len(out):len(out)], o.then)
+		}
+	}
+	return out, true
 }

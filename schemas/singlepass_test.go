@@ -143,7 +143,7 @@ func TestSinglePassMatchesTwoPasses(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if p, _ := s.Platform("chatwoot"); !p.dispatch {
+	if p, _ := s.Platform("chatwoot"); p.dispatch == nil {
 		t.Errorf("chatwoot's root schema is not recognised as an event dispatch")
 	}
 	tp := newTwoPass(t, s)
@@ -180,6 +180,8 @@ func TestSinglePassMatchesTwoPasses(t *testing.T) {
 			}
 			v2, _ := decode(b)
 			wantErrs, wantDrift := tp.validate(res.Platform, v2)
+			res.Drift = slices.DeleteFunc(res.Drift, func(p Problem) bool { return p.Keyword == "release" }) // added after validation
+			res.Errors = slices.DeleteFunc(res.Errors, func(p Problem) bool { return p.Keyword == "release" })
 			if !slices.Equal(keys(res.Errors), keys(wantErrs)) || !slices.Equal(keys(res.Drift), keys(wantDrift)) {
 				t.Fatalf("%s mutation %d: single pass\n errors %q\n drift %q\ntwo passes\n errors %q\n drift %q\nbody %s",
 					f, m, keys(res.Errors), keys(res.Drift), keys(wantErrs), keys(wantDrift), b)

@@ -85,20 +85,22 @@ func (s *Set) Validate(body []byte, opt Options) (*Result, error) {
 		}
 		res.Events = append(res.Events, name)
 	}
-	sch := p.strict
-	if p.dispatch && len(refs) == 1 && p.events[refs[0].name] != nil {
-		if _, isObj := v.(map[string]any); isObj {
-			sch = p.events[refs[0].name]
+	schs := []*jsonschema.Schema{p.strict}
+	if p.dispatch != nil {
+		if sel, ok := p.dispatch.selected(v); ok {
+			schs = sel
 		}
 	}
 	// One pass: a failed additionalProperties of a closed object is drift,
 	// everything else an error (see the package doc for why that holds).
-	if err := sch.Validate(v); err != nil {
-		for _, pr := range problems(err, v) {
-			if isDrift(pr) {
-				res.Drift = append(res.Drift, pr)
-			} else {
-				res.Errors = append(res.Errors, pr)
+	for _, sch := range schs {
+		if err := sch.Validate(v); err != nil {
+			for _, pr := range problems(err, v) {
+				if isDrift(pr) {
+					res.Drift = append(res.Drift, pr)
+				} else {
+					res.Errors = append(res.Errors, pr)
+				}
 			}
 		}
 	}
