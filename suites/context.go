@@ -35,10 +35,11 @@ type specContext struct {
 	set      *schemas.Set
 
 	// The closed loop (bot.go), when Config.API is set.
-	loop      *Loop
-	probed    bool
-	apiSilent bool
-	probeLog  []mockplatform.TranscriptEntry
+	loop         *Loop
+	probed       bool
+	apiSilent    bool
+	probeReplies int // replies to the probe's one incoming message
+	probeLog     []mockplatform.TranscriptEntry
 
 	mu     sync.Mutex // guards recent and sentN
 	recent []string   // the last deliveries sent, for a receiver that stops answering
