@@ -290,8 +290,8 @@ func TestKeys(t *testing.T) {
 		{"4.16.2", Message, "account additional_attributes content_attributes content_type content conversation created_at id inbox message_type private sender source_id attachments? event"},
 		{"2.0.0", Conversation, "additional_attributes can_reply channel contact_inbox id inbox_id messages meta status snoozed_until unread_count agent_last_seen_at contact_last_seen_at timestamp"},
 		{"2.18.0", Conversation, "additional_attributes can_reply channel contact_inbox id inbox_id messages labels meta status custom_attributes snoozed_until unread_count first_reply_created_at priority agent_last_seen_at contact_last_seen_at timestamp created_at"},
-		{"4.0.1", Conversation, "additional_attributes can_reply channel contact_inbox id inbox_id messages labels meta status custom_attributes snoozed_until unread_count first_reply_created_at priority waiting_since agent_last_seen_at contact_last_seen_at last_activity_at timestamp created_at"},
-		{"4.16.2", Conversation, "additional_attributes can_reply channel contact_inbox id inbox_id messages labels meta status custom_attributes snoozed_until unread_count first_reply_created_at priority waiting_since agent_last_seen_at contact_last_seen_at last_activity_at timestamp created_at updated_at account"},
+		{"4.0.1", Conversation, "additional_attributes can_reply channel contact_inbox id inbox_id messages labels meta status custom_attributes snoozed_until unread_count first_reply_created_at priority waiting_since agent_last_seen_at contact_last_seen_at last_activity_at timestamp created_at applied_sla? sla_events? sla_policy_id?"},
+		{"4.16.2", Conversation, "additional_attributes can_reply channel contact_inbox id inbox_id messages labels meta status custom_attributes snoozed_until unread_count first_reply_created_at priority waiting_since agent_last_seen_at contact_last_seen_at last_activity_at timestamp created_at updated_at applied_sla? sla_events? sla_policy_id? account"},
 		{"2.0.0", Contact, "id name avatar type account"},
 		{"2.18.0", Contact, "account additional_attributes avatar custom_attributes email id identifier name phone_number thumbnail"},
 		{"2.0.0", ContactPush, "additional_attributes custom_attributes email id identifier name phone_number pubsub_token thumbnail type"},
@@ -320,7 +320,7 @@ func TestKeys(t *testing.T) {
 }
 
 func TestPayloadFacts(t *testing.T) {
-	for v, want := range map[string]Content{"4.3.0": ContentRaw, "4.4.0": ContentRendered, "4.12.0": ContentRendered, "4.12.1": ContentRaw, "1.18.0": ContentRaw} {
+	for v, want := range map[string]Content{"4.3.0": ContentRaw, "4.8.0": ContentRaw, "4.9.0": ContentRendered, "4.12.0": ContentRendered, "4.12.1": ContentRaw, "1.18.0": ContentRaw} {
 		if got := MustLookup(v).MessageContent(); got != want {
 			t.Errorf("%s MessageContent = %s, want %s", v, got, want)
 		}

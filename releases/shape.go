@@ -92,7 +92,7 @@ const (
 	// ContentRaw is the content as stored (markdown as the agent typed it).
 	ContentRaw Content = "raw"
 	// ContentRendered is rendered for the channel, markdown to HTML for web
-	// widget and email ("<p>hi</p>\n"), from 4.4.0 to 4.12.0; the nested
+	// widget and email ("<p>hi</p>\n"), from 4.9.0 to 4.12.0; the nested
 	// messages[].content stays raw.
 	ContentRendered Content = "rendered"
 )
@@ -189,4 +189,45 @@ func (r Release) Line() Line {
 		}
 	}
 	return Line{First: r, Last: r}
+}
+
+// BodyObject returns the object an event's body is built from: Message for
+// message events, Conversation for conversation, automation and macro
+// events, Contact for contact events, ContactInboxEvent for
+// webwidget_triggered; "" for the rest (typing, inbox and installation
+// events), whose keys are not modelled per release.
+func BodyObject(event string) Object {
+	switch event {
+	case "message_created", "message_updated":
+		return Message
+	case "contact_created", "contact_updated":
+		return Contact
+	case "webwidget_triggered":
+		return ContactInboxEvent
+	case "conversation_created", "conversation_updated", "conversation_status_changed", "conversation_opened", "conversation_resolved", "macro.executed":
+		return Conversation
+	}
+	if strings.HasPrefix(event, "automation_event") || strings.HasPrefix(event, "macro_event.") {
+		return Conversation
+	}
+	return ""
+}
+
+// BodyKeys returns the top-level keys of r's body of event, in r's order:
+// the webhook data of BodyObject(event) merged with event (and
+// changed_attributes where ChangedAttributes says so). Nil when the body's
+// keys are not modelled.
+func (r Release) BodyKeys(event string) []Key {
+	o := BodyObject(event)
+	switch o {
+	case "":
+		return nil
+	case Message, ContactInboxEvent: // their key lists hold event already
+		return r.Keys(o)
+	}
+	keys := append(r.Keys(o), Key{Name: "event"})
+	if present, optional := r.ChangedAttributes(event); present {
+		keys = append(keys, Key{Name: "changed_attributes", Optional: optional})
+	}
+	return keys
 }

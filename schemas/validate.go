@@ -14,6 +14,12 @@ type Options struct {
 	Platform string
 	// Event, when set, requires every event in the body to be this one.
 	Event string
+	// Version pins a Chatwoot body to one release ("X.Y.Z", "X.Y" for its
+	// last patch, "X", "latest"; see releases.Lookup): keys that release
+	// always sends are required, keys it never sends are drift, events and
+	// formats must be its own. "" accepts a body some release could have
+	// sent and reports which in Result.Releases. Other platforms ignore it.
+	Version string
 }
 
 // Result is the outcome of validating one body.
@@ -22,6 +28,12 @@ type Result struct {
 	Events   []string  // event names found in the body, in order ("message.form" for a Swiftsell message of kind form)
 	Errors   []Problem // contract violations
 	Drift    []Problem // keys the schema does not know, in closed objects (warnings)
+	// Release is the Chatwoot release the body was pinned to (Options.Version).
+	Release string
+	// Releases are the ranges of Chatwoot releases ("4.0.2 to 4.0.4") that
+	// could have sent the body, when it was not pinned; empty when none
+	// could (then Drift says which came closest) or the body is not Chatwoot's.
+	Releases []string
 }
 
 // OK reports whether the body is valid: no errors, and, when strict, no
@@ -45,6 +57,9 @@ func (s *Set) Validate(body []byte, opt Options) (*Result, error) {
 		if err := s.checkEvent(p, opt.Event); err != nil {
 			return nil, err
 		}
+	}
+	if err := checkVersion(opt.Version); err != nil {
+		return nil, err
 	}
 	res := &Result{}
 	v, perr := decode(body)
@@ -95,6 +110,9 @@ func (s *Set) Validate(body []byte, opt Options) (*Result, error) {
 				})
 			}
 		}
+	}
+	if err := applyRelease(res, v, refs, opt.Version); err != nil {
+		return nil, err
 	}
 	return res, nil
 }

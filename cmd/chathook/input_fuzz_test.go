@@ -19,7 +19,7 @@ func FuzzReadPayloads(f *testing.F) {
 	f.Fuzz(func(t *testing.T, in []byte) {
 		e := &env{stdin: bytes.NewReader(in), stdout: io.Discard, stderr: io.Discard, getenv: func(string) string { return "" }}
 		var got [][]byte
-		err := readPayloads(e, []string{"-"}, func(p payload) error {
+		err := readPayloads(e, []string{"-"}, 1<<20, func(p payload) error {
 			if !strings.HasPrefix(p.source, "stdin") {
 				t.Fatalf("source %q", p.source)
 			}

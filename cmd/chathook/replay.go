@@ -67,7 +67,12 @@ CHATHOOK_TOKEN=t0ken chathook replay --target http://127.0.0.1:9000/swiftsell --
 		var items []item
 		bad := 0
 		guarded := 0
-		readErr := readPayloads(e, files, func(p payload) error {
+		readErr := readPayloads(e, files, defaultMaxPayload, func(p payload) error {
+			if p.oversize {
+				fmt.Fprintf(e.stderr, "chathook replay: %s: payload of %d bytes is over %d bytes: no platform sends one\n", p.source, p.size, defaultMaxPayload)
+				bad++
+				return nil
+			}
 			if pr := schemas.CheckInput(p.body); pr != nil {
 				fmt.Fprintf(e.stderr, "chathook replay: %s: %s\n", p.source, pr)
 				guarded++
