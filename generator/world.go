@@ -95,6 +95,8 @@ type AgentBot struct {
 type Team struct {
 	ID   int
 	Name string
+	// Icon and IconColor (4.16.0) are nil: teams made before they existed.
+	Icon, IconColor *string
 }
 
 // ContactInbox links a contact to an inbox.

@@ -39,10 +39,11 @@ type specContext struct {
 	unsigned bool // the receiver kind is never signed and gets no delivery id
 
 	// The closed loop (bot.go), when Config.API is set.
-	loop      *Loop
-	probed    bool
-	apiSilent bool
-	probeLog  []mockplatform.TranscriptEntry
+	loop         *Loop
+	probed       bool
+	apiSilent    bool
+	probeReplies int // replies to the probe's one incoming message
+	probeLog     []mockplatform.TranscriptEntry
 
 	mu       sync.Mutex // guards recent, sentN, samples, runDir, outcomes and details
 	recent   []string   // the last deliveries sent, for a receiver that stops answering

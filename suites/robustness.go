@@ -3,6 +3,7 @@ package suites
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/onsi/ginkgo/v2"
 
@@ -23,7 +24,7 @@ var _ = describe(LabelRobustness, 20, func(sc *specContext) {
 		sc.expectAll(ctx, "a payload at the edges of what the platform sends must be "+wantAck, acked, payloads...)
 	})
 
-	sc.it("robustness.versions", "payload shapes of older Chatwoot versions (4.10 without account, 2.x docs era) are "+wantAck, func(ctx ginkgo.SpecContext) {
+	sc.it("robustness.versions", "payload shapes of the older Chatwoot releases a receiver meets ("+strings.Join(olderVersions(), ", ")+"), each with the events it sends to the receiver kind, are "+wantAck, func(ctx ginkgo.SpecContext) {
 		if sc.run.Platform != "chatwoot" {
 			ginkgo.Skip("Swiftsell has a single payload version")
 		}
