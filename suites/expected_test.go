@@ -77,6 +77,16 @@ var refusesSigned = []string{
 	"signature.valid",
 }
 
+// nullSenderSpecs deliver, under the self-test's seed, at least one message
+// whose sender is null (templates, e-mail collect messages, and the edited
+// one of robustness.null-sender).
+var nullSenderSpecs = []string{
+	"delivery.message_created",
+	"robustness.no-attachments",
+	"robustness.null-sender",
+	"robustness.versions",
+}
+
 // chatwootMessageSpecs are the account-webhook requirements that deliver at
 // least one message event (message_created or message_updated).
 var chatwootMessageSpecs = []string{
@@ -142,7 +152,7 @@ var variantWant = map[string]want{
 
 	// A null sender: the realistic samples have some too (templates,
 	// e-mail collect).
-	"chatwoot/crash-null-sender": {[]string{"delivery.message_created", "robustness.null-sender"}, "/sender is null"},
+	"chatwoot/crash-null-sender": {nullSenderSpecs, "/sender is null"},
 
 	// Defects that hit every message delivery.
 	"chatwoot/crash-missing-attachments": {chatwootMessageSpecs, "/attachments is absent"},
@@ -273,7 +283,7 @@ var extraCases = []selfCase{
 	{name: "py/buggy_body_only_hmac", platform: "chatwoot", script: "py_buggy_body_only_hmac.py",
 		want: append([]string{"signature.body-only"}, refusesSigned...), diagnosis: "HMAC of the body alone"},
 	{name: "py/buggy_null_sender", platform: "chatwoot", script: "py_buggy_null_sender.py",
-		want: []string{"delivery.message_created", "robustness.null-sender"}, diagnosis: "/sender is null"},
+		want: nullSenderSpecs, diagnosis: "/sender is null"},
 	{name: "py/buggy_serial_messages", platform: "chatwoot", script: "py_buggy_serial_messages.py", env: []string{"DELAY=0.25"},
 		want: []string{"concurrency"}},
 	{name: "node/buggy_reserialize", platform: "chatwoot", script: "node_buggy_reserialize.js", want: []string{
