@@ -67,6 +67,7 @@ func TestREADMEExamples(t *testing.T) {
 		"http://127.0.0.1:8080/", cw.URL+"/",
 		"127.0.0.1:8787", "127.0.0.1:0", "127.0.0.1:8788", "127.0.0.1:0",
 		"--duration 30s", "--duration 1s", "--requests 100000", "--requests 300",
+		"127.0.0.1:3000", "127.0.0.1:0", // the mock Chatwoot API of conform --api and platform
 	)
 
 	env := []string{"PATH=" + filepath.Dir(bin) + string(os.PathListSeparator) + os.Getenv("PATH"), "HOME=" + work, "TMPDIR=" + work, "NO_COLOR=1"}
@@ -133,6 +134,9 @@ var expectExit = map[string]int{
 var skipREADME = map[string]string{
 	"go build -o bin/chathook ./cmd/chathook": "builds chathook from the repository: the test makes that same build into its bin/ first",
 	"make test": "runs every test of the repository, this one included",
+	"python3 suites/testdata/strangers/py_bot.py": "needs python3 and the repository's testdata; suites' TestStrangerBot runs that bot against the bot requirements",
+	"kill %1":                                "stops the Python bot above, which is not run here",
+	"--api-token bot-tok --label-filter bot": "checks the Python bot above, which is not run here",
 }
 
 func expectedExit(c string) int {
