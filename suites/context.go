@@ -163,6 +163,7 @@ func (sc *specContext) generate(event, kind, profile, version string, seed int64
 func (sc *specContext) tryGenerate(event, kind, profile, version string, seed int64) (*sent, error) {
 	opts := []generator.Option{generator.WithProfile(profile)}
 	if sc.run.Platform == "chatwoot" {
+		version = sc.payloadVersion(version)
 		opts = append(opts, generator.WithVersion(version))
 	} else {
 		version = ""
