@@ -113,6 +113,9 @@ func (g *Generator) chatwoot(event string) ([]byte, error) {
 		return g.inboxPayload(ib, ev, nil, false), nil
 	case "inbox_updated":
 		ib := g.cw().Inboxes[g.r.Intn(len(g.cw().Inboxes))]
+		if g.scope != nil {
+			ib = g.scope
+		}
 		return g.inboxPayload(ib, ev, g.updateInbox(ib), true), nil
 	case "account_created":
 		return g.accountCreatedPayload(), nil
@@ -290,6 +293,18 @@ func (g *Generator) startConversation(ib *Inbox, allowReturning bool) *Conversat
 
 func (g *Generator) pickConversation(active bool) *Conversation {
 	cs := g.cw().Conversations
+	if g.scope != nil {
+		var in []*Conversation
+		for _, c := range cs {
+			if c.Inbox == g.scope {
+				in = append(in, c)
+			}
+		}
+		if len(in) == 0 {
+			in = append(in, g.startConversation(g.scope, false))
+		}
+		cs = in
+	}
 	for i := 0; i < 5; i++ {
 		c := cs[g.r.Intn(len(cs))]
 		if !active || c.Status != "resolved" {

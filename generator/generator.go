@@ -93,6 +93,15 @@ type Generator struct {
 	world *World
 
 	nextID map[string]int
+
+	// One webhook's world (sample.go).
+	sampled   bool // WithSample given
+	inSample  bool // the world is built: ids are sample n's
+	sample    int
+	accountID int
+	inboxID   int
+	receiver  string
+	scope     *Inbox // the receiver's inbox; nil: every inbox
 }
 
 // Option configures a Generator.
@@ -155,7 +164,16 @@ func New(seed int64, opts ...Option) (*Generator, error) {
 	g.r = g.f.Rand
 	g.now = epoch.Add(time.Duration(g.r.Int63n(int64(365*24*time.Hour/time.Microsecond))) * time.Microsecond)
 	g.nextID = map[string]int{}
-	g.world = g.buildWorld()
+	if g.sampled {
+		// The world is the same for every sample, profile and version.
+		edge := g.edge
+		g.edge = false
+		g.world = g.buildWorld()
+		g.edge = edge
+		g.startSample()
+	} else {
+		g.world = g.buildWorld()
+	}
 	return g, nil
 }
 
@@ -221,6 +239,9 @@ func (g *Generator) past(min, max time.Duration) time.Time {
 // id returns the next id of a sequence, starting at a seeded base.
 func (g *Generator) id(seq string) int {
 	n, ok := g.nextID[seq]
+	if !ok && g.inSample {
+		n, ok = g.seqBase(seq), true
+	}
 	if !ok {
 		n = 1 + g.r.Intn(5000)
 		if seq == "message" {

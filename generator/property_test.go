@@ -94,7 +94,12 @@ func TestPayloadsValidate(t *testing.T) {
 				}
 				for i := 0; i < seeds; i++ {
 					seed := int64(1 + ci*100003 + i*7919)
-					g, err := generator.New(seed, generator.WithProfile(profile), generator.WithVersion(version))
+					opts := []generator.Option{generator.WithProfile(profile), generator.WithVersion(version)}
+					if i%2 == 1 { // one webhook's world: a sample of a run, scoped to a receiver
+						receivers := []string{generator.ReceiverAccount, generator.ReceiverAPIInbox, generator.ReceiverAgentBot}
+						opts = append(opts, generator.WithSample(i), generator.WithReceiver(receivers[(i/2)%3]), generator.WithAccountID(i*11))
+					}
+					g, err := generator.New(seed, opts...)
 					if err != nil {
 						t.Fatal(err)
 					}

@@ -51,6 +51,9 @@ func (g *Generator) Scenario(name string) ([]Step, error) {
 }
 
 func (g *Generator) widgetInbox(withBot bool) *Inbox {
+	if g.scope != nil {
+		return g.scope
+	}
 	for _, ib := range g.cw().Inboxes {
 		if ib.ChannelType == "Channel::WebWidget" && (!withBot || ib.AgentBot != nil) {
 			return ib

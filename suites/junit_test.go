@@ -254,3 +254,22 @@ func xmllint(t *testing.T, raw []byte, xsd string) error {
 type xmllintError struct{ out string }
 
 func (e *xmllintError) Error() string { return "xmllint: " + e.out }
+
+func TestMarkdownSkipReasons(t *testing.T) {
+	s := sampleSummary(false)
+	s.Specs = append(s.Specs,
+		SpecResult{ID: "delivery.account_created", Label: "delivery", State: "skipped", Failure: "account_created comes from an automation rule"},
+		SpecResult{ID: "delivery.macro.executed", Label: "delivery", State: "skipped", Failure: "macro.executed comes from an automation rule"},
+		SpecResult{ID: "signature.valid2", Label: "signature", State: "skipped", Failure: "no | secret"})
+	var b bytes.Buffer
+	if err := s.WriteMarkdown(&b); err != nil {
+		t.Fatal(err)
+	}
+	md := b.String()
+	for _, want := range []string{"### Skipped requirements", "- the event comes from an automation rule (2): `delivery.account_created`, `delivery.macro.executed`",
+		"- no --token: token requirements skip (1): `token.valid`", `no \| secret`} {
+		if !strings.Contains(md, want) {
+			t.Errorf("Markdown lacks %q:\n%s", want, md)
+		}
+	}
+}

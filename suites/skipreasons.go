@@ -20,6 +20,11 @@ func writeSkipReasons(w io.Writer, specs []SpecResult) {
 		if r == "" {
 			r = "no reason given"
 		}
+		// "account_created comes from ..." and "macro.executed comes from
+		// ..." are one reason: the requirement's own event becomes "the event".
+		if _, ev, ok := strings.Cut(sp.ID, "."); ok && strings.HasPrefix(r, ev+" ") {
+			r = "the event " + strings.TrimPrefix(r, ev+" ")
+		}
 		byReason[r] = append(byReason[r], sp.ID)
 	}
 	if len(byReason) == 0 {
