@@ -38,21 +38,28 @@ func (g *Generator) newWriter(size int) *writer {
 }
 
 func (g *Generator) chatwoot(event string) ([]byte, error) {
+	if !slices.Contains(chatwootEvents, event) {
+		return nil, unknown("event", event, chatwootEvents)
+	}
+	ev, ok := g.eventName(event)
+	if !ok {
+		return nil, fmt.Errorf("generator: %w: Chatwoot %s never sends %s", ErrNotInVersion, g.rel, event)
+	}
 	switch event {
 	case "conversation_created":
 		c := g.startConversation(g.weightedInbox(g.cw()), true)
-		return g.conversationPayload(c, event, nil, false), nil
+		return g.conversationPayload(c, ev, nil, false), nil
 	case "conversation_updated":
 		c := g.pickConversation(false)
 		ch := g.updateConversation(c)
 		if g.edge && g.chance(0.15) {
 			ch = nil // SLA engine: no changes
 		}
-		return g.conversationPayload(c, event, ch, true), nil
+		return g.conversationPayload(c, ev, ch, true), nil
 	case "conversation_status_changed":
 		c := g.pickConversation(false)
 		g.changeStatus(c, g.nextStatus(c))
-		return g.conversationPayload(c, event, nil, g.version != Version2), nil
+		return g.conversationPayload(c, ev, nil, true), nil
 	case "conversation_opened", "conversation_resolved", "automation_event.conversation_opened", "automation_event.conversation_resolved":
 		c := g.pickConversation(false)
 		to := "open"
@@ -63,25 +70,25 @@ func (g *Generator) chatwoot(event string) ([]byte, error) {
 			g.changeStatus(c, g.otherStatus(to))
 		}
 		g.changeStatus(c, to)
-		return g.conversationPayload(c, event, nil, false), nil
+		return g.conversationPayload(c, ev, nil, false), nil
 	case "automation_event.conversation_created":
 		c := g.startConversation(g.weightedInbox(g.cw()), true)
-		return g.conversationPayload(c, event, nil, false), nil
+		return g.conversationPayload(c, ev, nil, false), nil
 	case "automation_event.conversation_updated", "macro.executed":
 		c := g.pickConversation(false)
 		g.updateConversation(c)
-		return g.conversationPayload(c, event, nil, false), nil
+		return g.conversationPayload(c, ev, nil, false), nil
 	case "automation_event.message_created":
 		c := g.pickConversation(true)
 		g.addMessage(c, "incoming", false)
-		return g.conversationPayload(c, event, nil, false), nil
+		return g.conversationPayload(c, ev, nil, false), nil
 	case "message_created":
 		c := g.pickConversation(true)
 		m := g.addMessage(c, g.randomMessageType(), g.chance(0.06))
-		return g.messagePayload(m, event), nil
+		return g.messagePayload(m, ev), nil
 	case "message_updated":
 		m := g.updateMessage(g.pickConversation(true))
-		return g.messagePayload(m, event), nil
+		return g.messagePayload(m, ev), nil
 	case "webwidget_triggered":
 		ci, conv := g.widgetVisit()
 		return g.webwidgetPayload(ci, conv), nil
@@ -90,14 +97,11 @@ func (g *Generator) chatwoot(event string) ([]byte, error) {
 		g.tick()
 		c := g.newContact(g.cw(), ib, g.now)
 		g.newContactInbox(g.cw(), c, ib, g.now)
-		return g.contactPayload(c, event, nil, false), nil
+		return g.contactPayload(c, ev, nil, false), nil
 	case "contact_updated":
 		c := g.cw().Contacts[g.r.Intn(len(g.cw().Contacts))]
-		return g.contactPayload(c, event, g.updateContact(c), true), nil
+		return g.contactPayload(c, ev, g.updateContact(c), true), nil
 	case "conversation_typing_on", "conversation_typing_off":
-		if g.version == Version2 {
-			return nil, fmt.Errorf("generator: %w: %s (typing events came with Chatwoot 4.2)", ErrNotInVersion, event)
-		}
 		c := g.pickConversation(true)
 		g.tick()
 		return g.typingPayload(event, c), nil
@@ -106,10 +110,13 @@ func (g *Generator) chatwoot(event string) ([]byte, error) {
 		ib := g.newInbox(g.cw(), g.weightedChannel())
 		ib.CreatedAt, ib.UpdatedAt = g.now, g.now
 		g.cw().Inboxes = append(g.cw().Inboxes, ib)
-		return g.inboxPayload(ib, event, nil, false), nil
+		return g.inboxPayload(ib, ev, nil, false), nil
 	case "inbox_updated":
 		ib := g.cw().Inboxes[g.r.Intn(len(g.cw().Inboxes))]
-		return g.inboxPayload(ib, event, g.updateInbox(ib), true), nil
+		if g.scope != nil {
+			ib = g.scope
+		}
+		return g.inboxPayload(ib, ev, g.updateInbox(ib), true), nil
 	case "account_created":
 		return g.accountCreatedPayload(), nil
 	}
@@ -127,6 +134,7 @@ func (g *Generator) conversationPayload(c *Conversation, event string, changes O
 		w.changes("changed_attributes", changes)
 	}
 	w.end()
+	g.reshape(w, 0, g.rel.BodyKeys(event))
 	return w.b
 }
 
@@ -136,6 +144,7 @@ func (g *Generator) messagePayload(m *Message, event string) []byte {
 	g.wMessageMembers(w, m)
 	w.kstr("event", event)
 	w.end()
+	g.reshape(w, 0, g.rel.BodyKeys(event))
 	return w.b
 }
 
@@ -148,6 +157,7 @@ func (g *Generator) contactPayload(c *Contact, event string, changes Object, wit
 		w.changes("changed_attributes", changes)
 	}
 	w.end()
+	g.reshape(w, 0, g.rel.BodyKeys(event))
 	return w.b
 }
 
@@ -160,6 +170,7 @@ func (g *Generator) inboxPayload(ib *Inbox, event string, changes Object, withCh
 		w.changes("changed_attributes", changes)
 	}
 	w.end()
+	g.reshape(w, 0, g.rel.BodyKeys(event))
 	return w.b
 }
 
@@ -198,6 +209,7 @@ func (g *Generator) webwidgetPayload(ci *ContactInbox, conv *Conversation) []byt
 	}
 	w.kobj("event_info", info)
 	w.end()
+	g.reshape(w, 0, g.rel.BodyKeys("webwidget_triggered"))
 	return w.b
 }
 
@@ -281,6 +293,18 @@ func (g *Generator) startConversation(ib *Inbox, allowReturning bool) *Conversat
 
 func (g *Generator) pickConversation(active bool) *Conversation {
 	cs := g.cw().Conversations
+	if g.scope != nil {
+		var in []*Conversation
+		for _, c := range cs {
+			if c.Inbox == g.scope {
+				in = append(in, c)
+			}
+		}
+		if len(in) == 0 {
+			in = append(in, g.startConversation(g.scope, false))
+		}
+		cs = in
+	}
 	for i := 0; i < 5; i++ {
 		c := cs[g.r.Intn(len(cs))]
 		if !active || c.Status != "resolved" {

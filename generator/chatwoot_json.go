@@ -1,5 +1,7 @@
 package generator
 
+import "github.com/chathook/chathook/releases"
+
 // Writers for Chatwoot objects, in Chatwoot's key order (reference
 // chatwoot.md §2).
 
@@ -46,29 +48,23 @@ func (g *Generator) wConversationMembers(w *writer, c *Conversation) {
 	w.kunix("waiting_since", c.WaitingSince)
 	w.kunix("agent_last_seen_at", c.AgentLastSeenAt)
 	w.kunix("contact_last_seen_at", c.ContactLastSeenAt)
-	if g.version != Version2 {
-		w.kunix("last_activity_at", c.LastActivityAt)
-	}
+	w.kunix("last_activity_at", c.LastActivityAt)
 	w.kunix("timestamp", c.LastActivityAt)
 	w.kunix("created_at", c.CreatedAt)
-	if g.version == Version2 {
-		w.kunix("updated_at", c.UpdatedAt)
-	} else {
-		w.kfloatTime("updated_at", c.UpdatedAt)
-	}
+	w.kfloatTime("updated_at", c.UpdatedAt)
 	if c.SLA != nil {
 		g.wSLA(w, c)
 	}
-	if g.version == VersionLatest {
-		w.key("account")
-		g.wAccount(w)
-	}
+	w.key("account")
+	g.wAccount(w)
 }
 
 func (g *Generator) wConversation(w *writer, c *Conversation) {
+	start := len(w.b)
 	w.obj()
 	g.wConversationMembers(w, c)
 	w.end()
+	g.reshape(w, start, g.keys(releases.Conversation))
 }
 
 func (g *Generator) wSLA(w *writer, c *Conversation) {
@@ -137,6 +133,7 @@ func (g *Generator) wContactInbox(w *writer, ci *ContactInbox) {
 }
 
 func (g *Generator) wMeta(w *writer, c *Conversation) {
+	start := len(w.b)
 	w.obj()
 	w.key("sender")
 	g.wContactPush(w, c.Contact)
@@ -156,17 +153,23 @@ func (g *Generator) wMeta(w *writer, c *Conversation) {
 	if c.Team == nil {
 		w.null()
 	} else {
+		ts := len(w.b)
 		w.obj()
 		w.kint("id", c.Team.ID)
 		w.kstr("name", c.Team.Name)
+		w.kstrp("icon", c.Team.Icon)
+		w.kstrp("icon_color", c.Team.IconColor)
 		w.end()
+		g.reshape(w, ts, g.keys(releases.Team))
 	}
 	w.kbool("hmac_verified", c.ContactInbox.HmacVerified)
 	w.end()
+	g.reshape(w, start, g.keys(releases.ConversationMeta))
 }
 
 // wContactPush writes Contact#push_event_data.
 func (g *Generator) wContactPush(w *writer, c *Contact) {
+	start := len(w.b)
 	w.obj()
 	w.kobj("additional_attributes", c.AdditionalAttributes)
 	w.kobj("custom_attributes", c.CustomAttributes)
@@ -175,10 +178,12 @@ func (g *Generator) wContactPush(w *writer, c *Contact) {
 	w.kstrp("identifier", c.Identifier)
 	w.kstr("name", c.Name)
 	w.kstrp("phone_number", c.Phone)
+	w.kstr("pubsub_token", g.contactPubsubToken(c))
 	w.kstr("thumbnail", c.Thumbnail)
 	w.kbool("blocked", c.Blocked)
 	w.kstr("type", "contact")
 	w.end()
+	g.reshape(w, start, g.keys(releases.ContactPush))
 }
 
 // wContactMembers writes Contact#webhook_data into an open object.
@@ -194,17 +199,16 @@ func (g *Generator) wContactMembers(w *writer, c *Contact) {
 	w.kstr("name", c.Name)
 	w.kstrp("phone_number", c.Phone)
 	w.kstr("thumbnail", c.Thumbnail)
-	if g.version == Version2 {
-		w.kstr("type", "contact")
-	} else {
-		w.kbool("blocked", c.Blocked)
-	}
+	w.kbool("blocked", c.Blocked)
+	w.kstr("type", "contact")
 }
 
 func (g *Generator) wContact(w *writer, c *Contact) {
+	start := len(w.b)
 	w.obj()
 	g.wContactMembers(w, c)
 	w.end()
+	g.reshape(w, start, g.keys(releases.Contact))
 }
 
 func (g *Generator) availability() any {
@@ -215,6 +219,7 @@ func (g *Generator) availability() any {
 }
 
 func (g *Generator) wUserPush(w *writer, a *Agent) {
+	start := len(w.b)
 	w.obj()
 	w.kint("id", a.ID)
 	w.kstr("name", a.Name)
@@ -225,32 +230,39 @@ func (g *Generator) wUserPush(w *writer, a *Agent) {
 	w.value(g.availability())
 	w.kstr("thumbnail", a.AvatarURL)
 	w.end()
+	g.reshape(w, start, g.keys(releases.UserPush))
 }
 
 func (g *Generator) wUser(w *writer, a *Agent) {
+	start := len(w.b)
 	w.obj()
 	w.kint("id", a.ID)
 	w.kstr("name", a.Name)
 	w.kstr("email", a.Email)
 	w.kstr("type", "user")
 	w.end()
+	g.reshape(w, start, g.keys(releases.User))
 }
 
 func (g *Generator) wBotPush(w *writer, b *AgentBot) {
+	start := len(w.b)
 	w.obj()
 	w.kint("id", b.ID)
 	w.kstr("name", b.Name)
 	w.kstr("avatar_url", b.AvatarURL)
 	w.kstr("type", "agent_bot")
 	w.end()
+	g.reshape(w, start, g.keys(releases.BotPush))
 }
 
 func (g *Generator) wBot(w *writer, b *AgentBot) {
+	start := len(w.b)
 	w.obj()
 	w.kint("id", b.ID)
 	w.kstr("name", b.Name)
 	w.kstr("type", "agent_bot")
 	w.end()
+	g.reshape(w, start, g.keys(releases.Bot))
 }
 
 var messageTypeInt = map[string]int{"incoming": 0, "outgoing": 1, "template": 3}
@@ -258,6 +270,7 @@ var messageTypeInt = map[string]int{"incoming": 0, "outgoing": 1, "template": 3}
 // wPushMessage writes Message#push_event_data (conversation.messages[]).
 func (g *Generator) wPushMessage(w *writer, m *Message) {
 	c := m.Conversation
+	start := len(w.b)
 	w.obj()
 	w.kint("id", m.ID)
 	w.kstrp("content", m.Content)
@@ -291,6 +304,7 @@ func (g *Generator) wPushMessage(w *writer, m *Message) {
 	w.kstrp("processed_message_content", m.Content)
 	w.kobj("sentiment", Object{})
 	w.key("conversation")
+	cs := len(w.b)
 	w.obj()
 	if c.Assignee != nil {
 		w.kint("assignee_id", c.Assignee.ID)
@@ -304,6 +318,7 @@ func (g *Generator) wPushMessage(w *writer, m *Message) {
 	w.kstr("source_id", c.ContactInbox.SourceID)
 	w.end()
 	w.end()
+	g.reshape(w, cs, g.keys(releases.NestedConversation))
 	g.wAttachments(w, m)
 	switch {
 	case m.Contact != nil:
@@ -317,6 +332,7 @@ func (g *Generator) wPushMessage(w *writer, m *Message) {
 		g.wBotPush(w, m.Bot)
 	}
 	w.end()
+	g.reshape(w, start, g.keys(releases.NestedMessage))
 }
 
 // wAttachments writes the attachments key, only when there are some.
@@ -330,6 +346,7 @@ func (g *Generator) wAttachments(w *writer, m *Message) {
 	for i := range m.Attachments {
 		a := &m.Attachments[i]
 		w.elem()
+		start := len(w.b)
 		w.obj()
 		w.kint("id", a.ID)
 		w.kint("message_id", m.ID)
@@ -377,6 +394,9 @@ func (g *Generator) wAttachments(w *writer, m *Message) {
 			}
 		}
 		w.end()
+		if !a.ExternalOnly && a.FileType != "location" && a.FileType != "fallback" && a.FileType != "contact" {
+			g.reshape(w, start, g.keys(releases.Attachment))
+		}
 	}
 	w.aend()
 }
@@ -389,7 +409,7 @@ func (g *Generator) wMessageMembers(w *writer, m *Message) {
 	w.kobj("additional_attributes", m.AdditionalAttributes)
 	w.kobj("content_attributes", m.ContentAttributes)
 	w.kstr("content_type", m.ContentType)
-	w.kstrp("content", m.Content)
+	w.kstrp("content", g.webhookContent(m))
 	w.key("conversation")
 	g.wConversation(w, c)
 	w.kiso("created_at", m.CreatedAt)
@@ -454,8 +474,6 @@ func (g *Generator) wInboxMembers(w *writer, ib *Inbox) {
 	w.kiso("created_at", ib.CreatedAt)
 	w.kiso("updated_at", ib.UpdatedAt)
 	w.kobj("channel", ib.Channel)
-	if g.version == VersionLatest {
-		w.key("account")
-		g.wAccount(w)
-	}
+	w.key("account")
+	g.wAccount(w)
 }

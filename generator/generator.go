@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/brianvoe/gofakeit/v6"
+
+	"github.com/chathook/chathook/releases"
 )
 
 // Profile names.
@@ -23,19 +25,17 @@ const (
 	ProfileEdge = "edge"
 )
 
-// Chatwoot version names (see Versions).
+// Chatwoot release names. WithVersion takes any release number package
+// releases knows ("X.Y.Z", "X.Y" for its last patch, "X"); these name a
+// few.
 const (
-	// VersionLatest is Chatwoot 4.16: conversations and inboxes carry
-	// "account", contact senders have no "type", conversation updated_at is
-	// a float, status changes carry "changed_attributes": null.
+	// VersionLatest is the newest release (4.16.2).
 	VersionLatest = "latest"
-	// Version410 is Chatwoot 4.10: like latest but without "account" in
-	// conversation and inbox payloads (and before webhook signing).
+	// Version410 is 4.10.1: before webhook signing, no account in
+	// conversation and inbox payloads.
 	Version410 = "4.10"
-	// Version2 is the 2.x era the help-center docs describe: contact senders
-	// with "type":"contact", no changed_attributes on status changes,
-	// conversations without last_activity_at, integer updated_at, no account
-	// in conversations, and no typing events.
+	// Version2 is 2.18.0, the last 2.x: no waiting_since, last_activity_at
+	// or updated_at in conversations, no typing or inbox events.
 	Version2 = "2"
 )
 
@@ -60,16 +60,20 @@ func (e *UnknownError) Error() string {
 // Is makes errors.Is(err, ErrUnknown) true.
 func (e *UnknownError) Is(target error) bool { return target == ErrUnknown }
 
-// ErrNotInVersion is wrapped when the selected platform version never sends
-// the requested event (typing events in Chatwoot 2.x).
+// ErrNotInVersion is wrapped when the selected Chatwoot release never sends
+// the requested event to any receiver (typing events before 4.2.0, inbox
+// events before 4.14.1, ...).
 var ErrNotInVersion = errors.New("event not sent by this version")
 
 // Profiles lists the profile names; the first is the default.
 func Profiles() []string { return []string{ProfileRealistic, ProfileEdge} }
 
-// Versions lists the Chatwoot version names; the first is the default.
-// "4.16" is accepted as a synonym of "latest".
-func Versions() []string { return []string{VersionLatest, Version410, Version2} }
+// Versions lists release names whose payloads differ in ways a receiver
+// meets, newest first; the first is the default. WithVersion accepts every
+// release number, not only these.
+func Versions() []string {
+	return []string{VersionLatest, "4.12.0", Version410, "4.0", "3", Version2, "2.4", "1"}
+}
 
 // Generator produces payloads from a seeded world. The same seed, options
 // and sequence of calls give byte-identical output on every machine.
@@ -79,6 +83,7 @@ type Generator struct {
 	seed    int64
 	profile string
 	version string
+	rel     releases.Release
 	edge    bool
 
 	f *gofakeit.Faker
@@ -88,6 +93,15 @@ type Generator struct {
 	world *World
 
 	nextID map[string]int
+
+	// One webhook's world (sample.go).
+	sampled   bool // WithSample given
+	inSample  bool // the world is built: ids are sample n's
+	sample    int
+	accountID int
+	inboxID   int
+	receiver  string
+	scope     *Inbox // the receiver's inbox; nil: every inbox
 }
 
 // Option configures a Generator.
@@ -107,20 +121,21 @@ func WithProfile(p string) Option {
 	}
 }
 
-// WithVersion selects the Chatwoot version the payloads imitate: "latest"
-// (4.16, default), "4.10" or "2". Swiftsell payloads do not depend on it.
+// WithVersion selects the Chatwoot release the payloads imitate, as
+// releases.Lookup reads it: "latest" (default), "X.Y.Z", "X.Y" (its last
+// patch) or "X". Its key sets and order, event names and events come from
+// package releases. Swiftsell payloads do not depend on it.
 func WithVersion(v string) Option {
 	return func(g *Generator) error {
-		if v == "4.16" || v == "" {
+		if v == "" {
 			v = VersionLatest
 		}
-		for _, n := range Versions() {
-			if v == n {
-				g.version = v
-				return nil
-			}
+		r, err := releases.Lookup(v)
+		if err != nil {
+			return &UnknownError{What: "version", Name: v, Valid: []string{"latest", "X.Y.Z", "X.Y", "X from " + releases.Oldest().Version() + " to " + releases.Latest().Version()}}
 		}
-		return unknown("version", v, Versions())
+		g.version, g.rel = v, r
+		return nil
 	}
 }
 
@@ -139,7 +154,7 @@ func New(seed int64, opts ...Option) (*Generator, error) {
 			seed = int64(binary.BigEndian.Uint64(b[:]) >> 1)
 		}
 	}
-	g := &Generator{seed: seed, profile: ProfileRealistic, version: VersionLatest}
+	g := &Generator{seed: seed, profile: ProfileRealistic, version: VersionLatest, rel: releases.Latest()}
 	for _, o := range opts {
 		if err := o(g); err != nil {
 			return nil, err
@@ -149,7 +164,16 @@ func New(seed int64, opts ...Option) (*Generator, error) {
 	g.r = g.f.Rand
 	g.now = epoch.Add(time.Duration(g.r.Int63n(int64(365*24*time.Hour/time.Microsecond))) * time.Microsecond)
 	g.nextID = map[string]int{}
-	g.world = g.buildWorld()
+	if g.sampled {
+		// The world is the same for every sample, profile and version.
+		edge := g.edge
+		g.edge = false
+		g.world = g.buildWorld()
+		g.edge = edge
+		g.startSample()
+	} else {
+		g.world = g.buildWorld()
+	}
 	return g, nil
 }
 
@@ -159,8 +183,11 @@ func (g *Generator) Seed() int64 { return g.seed }
 // Profile reports the selected profile.
 func (g *Generator) Profile() string { return g.profile }
 
-// Version reports the selected Chatwoot version.
+// Version reports the selected Chatwoot version as given to WithVersion.
 func (g *Generator) Version() string { return g.version }
+
+// Release reports the Chatwoot release the payloads imitate.
+func (g *Generator) Release() releases.Release { return g.rel }
 
 // World returns the generator's world. It is live: payloads add
 // conversations, messages and state changes to it. Tests use it to check
@@ -212,6 +239,9 @@ func (g *Generator) past(min, max time.Duration) time.Time {
 // id returns the next id of a sequence, starting at a seeded base.
 func (g *Generator) id(seq string) int {
 	n, ok := g.nextID[seq]
+	if !ok && g.inSample {
+		n, ok = g.seqBase(seq), true
+	}
 	if !ok {
 		n = 1 + g.r.Intn(5000)
 		if seq == "message" {

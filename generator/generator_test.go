@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/chathook/chathook/generator"
+	"github.com/chathook/chathook/releases"
 	"github.com/chathook/chathook/schemas"
 )
 
@@ -92,7 +93,7 @@ func TestUnknownNames(t *testing.T) {
 	if _, err := generator.New(1, generator.WithProfile("nope")); !errors.Is(err, generator.ErrUnknown) || !strings.Contains(err.Error(), "realistic, edge") {
 		t.Errorf("profile: %v", err)
 	}
-	if _, err := generator.New(1, generator.WithVersion("3")); !errors.Is(err, generator.ErrUnknown) || !strings.Contains(err.Error(), "latest, 4.10, 2") {
+	if _, err := generator.New(1, generator.WithVersion("4.17")); !errors.Is(err, generator.ErrUnknown) || !strings.Contains(err.Error(), "1.18.0 to 4.16.2") {
 		t.Errorf("version: %v", err)
 	}
 	g := mustNew(t, 1)
@@ -407,12 +408,19 @@ func TestScenarios(t *testing.T) {
 							t.Fatalf("%s seed %d: duplicate differs from its original", name, seed)
 						}
 					}
-					res, err := s.Validate(st.Body, schemas.Options{Platform: st.Platform, Event: st.Event})
+					opt := schemas.Options{Platform: st.Platform}
+					if st.Platform == "chatwoot" {
+						opt.Version = g.Release().Version()
+					}
+					res, err := s.Validate(st.Body, opt)
 					if err != nil {
 						t.Fatal(err)
 					}
-					if len(res.Errors) > 0 {
-						t.Fatalf("%s seed %d version %s step %d (%s): %v", name, seed, version, i, st.Event, res.Errors[0].String())
+					if !res.OK(true) {
+						t.Fatalf("%s seed %d version %s step %d (%s): %v%v", name, seed, version, i, st.Event, res.Errors, res.Drift)
+					}
+					if st.Platform == "chatwoot" && !g.Release().Sends(releases.Kind(st.Receiver), st.Event) {
+						t.Fatalf("%s: step %s to %s, which Chatwoot %s never sends", name, st.Event, st.Receiver, g.Release())
 					}
 					if st.Platform == "chatwoot" && st.Receiver != "account" && st.Receiver != "agent_bot" {
 						t.Fatalf("receiver %q", st.Receiver)
@@ -421,14 +429,14 @@ func TestScenarios(t *testing.T) {
 				switch name {
 				case "widget-conversation":
 					for _, e := range []string{"webwidget_triggered", "contact_created", "conversation_created", "message_created", "conversation_updated", "conversation_status_changed", "contact_updated"} {
-						if !seen[e] {
-							t.Fatalf("%s: no %s", name, e)
+						if !seen[e] && g.Release().Sends(releases.Account, e) {
+							t.Fatalf("%s %s: no %s", name, g.Release(), e)
 						}
 					}
 				case "agent-bot":
-					for _, e := range []string{"webwidget_triggered", "message_created", "conversation_opened", "message_updated", "conversation_resolved"} {
-						if !seen[e] {
-							t.Fatalf("%s: no %s", name, e)
+					for _, e := range []string{"webwidget_triggered", "message_created", "conversation_opened", "message_updated", "conversation_resolved", "conversation_status_changed"} {
+						if !seen[e] && g.Release().Sends(releases.AgentBot, e) {
+							t.Fatalf("%s %s: no %s", name, g.Release(), e)
 						}
 					}
 				}

@@ -3,11 +3,15 @@ package generator_test
 import (
 	"errors"
 	"flag"
+	"fmt"
 	"os"
+	"slices"
+	"strings"
 	"sync"
 	"testing"
 
 	"github.com/chathook/chathook/generator"
+	"github.com/chathook/chathook/releases"
 	"github.com/chathook/chathook/schemas"
 )
 
@@ -48,6 +52,30 @@ func combos() []combo {
 
 // TestPayloadsValidate generates every platform × event × kind × profile ×
 // version over many seeds and validates each payload against the schemas.
+// releaseRanges expands "4.0.2 to 4.0.4" ranges into every release of them.
+func releaseRanges(ranges []string) []string {
+	var out []string
+	for _, rg := range ranges {
+		first, last, ok := strings.Cut(rg, " to ")
+		if !ok {
+			last = first
+		}
+		in := false
+		for _, r := range releases.All() {
+			if r.Version() == first {
+				in = true
+			}
+			if in {
+				out = append(out, r.Version())
+			}
+			if r.Version() == last {
+				break
+			}
+		}
+	}
+	return out
+}
+
 func TestPayloadsValidate(t *testing.T) {
 	s := schemaSet(t)
 	seeds := 8 // per combo and profile/version: 42 combos × 2 profiles × 3 versions × 8 ≈ 2,000 seeds
@@ -66,7 +94,12 @@ func TestPayloadsValidate(t *testing.T) {
 				}
 				for i := 0; i < seeds; i++ {
 					seed := int64(1 + ci*100003 + i*7919)
-					g, err := generator.New(seed, generator.WithProfile(profile), generator.WithVersion(version))
+					opts := []generator.Option{generator.WithProfile(profile), generator.WithVersion(version)}
+					if i%2 == 1 { // one webhook's world: a sample of a run, scoped to a receiver
+						receivers := []string{generator.ReceiverAccount, generator.ReceiverAPIInbox, generator.ReceiverAgentBot}
+						opts = append(opts, generator.WithSample(i), generator.WithReceiver(receivers[(i/2)%3]), generator.WithAccountID(i*11))
+					}
+					g, err := generator.New(seed, opts...)
 					if err != nil {
 						t.Fatal(err)
 					}
@@ -83,6 +116,19 @@ func TestPayloadsValidate(t *testing.T) {
 						res, err := s.Validate(body, schemas.Options{Platform: c.platform})
 						if err != nil {
 							t.Fatalf("validate: %v", err)
+						}
+						if c.platform == "chatwoot" {
+							// Pinned to its own release, strictly: every
+							// key that release sends and no other.
+							pinned, err := s.Validate(body, schemas.Options{Platform: c.platform, Version: g.Release().Version()})
+							if err != nil {
+								t.Fatalf("validate: %v", err)
+							}
+							res.Errors = append(res.Errors, pinned.Errors...)
+							res.Errors = append(res.Errors, pinned.Drift...)
+							if !slices.Contains(releaseRanges(res.Releases), g.Release().Version()) {
+								res.Errors = append(res.Errors, schemas.Problem{Message: fmt.Sprintf("unpinned, the releases that could have sent it are %v, not %s", res.Releases, g.Release())})
+							}
 						}
 						if len(res.Errors) > 0 {
 							failures++

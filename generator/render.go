@@ -34,7 +34,7 @@ func (g *Generator) RenderConversation(event string, c *Conversation, changes Ob
 	case "conversation_updated":
 		return g.conversationPayload(c, event, changes, true), nil
 	case "conversation_status_changed":
-		return g.conversationPayload(c, event, changes, g.version != Version2), nil
+		return g.conversationPayload(c, event, changes, true), nil
 	case "conversation_created", "conversation_opened", "conversation_resolved":
 		return g.conversationPayload(c, event, nil, false), nil
 	}

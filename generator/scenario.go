@@ -1,6 +1,7 @@
 package generator
 
 import (
+	"github.com/chathook/chathook/releases"
 	"time"
 )
 
@@ -50,6 +51,9 @@ func (g *Generator) Scenario(name string) ([]Step, error) {
 }
 
 func (g *Generator) widgetInbox(withBot bool) *Inbox {
+	if g.scope != nil {
+		return g.scope
+	}
 	for _, ib := range g.cw().Inboxes {
 		if ib.ChannelType == "Channel::WebWidget" && (!withBot || ib.AgentBot != nil) {
 			return ib
@@ -58,8 +62,13 @@ func (g *Generator) widgetInbox(withBot bool) *Inbox {
 	return g.cw().Inboxes[0]
 }
 
-// addDuplicate inserts a copy of one step (not the first) right after it.
+// addDuplicate keeps the steps the release sends (releaseSteps) and
+// inserts a copy of one of them (not the first) right after it.
 func (g *Generator) addDuplicate(steps []Step) []Step {
+	steps = g.releaseSteps(steps)
+	if len(steps) < 2 {
+		return steps
+	}
 	i := 1 + g.r.Intn(len(steps)-1)
 	d := steps[i]
 	d.Duplicate = true
@@ -67,6 +76,19 @@ func (g *Generator) addDuplicate(steps []Step) []Step {
 	out = append(out, steps[:i+1]...)
 	out = append(out, d)
 	return append(out, steps[i+1:]...)
+}
+
+// releaseSteps keeps the steps the release delivers to their receiver
+// kind: a scenario follows the release (no contact events before 2.14.0,
+// no conversation_status_changed to a bot before 4.13.0, ...).
+func (g *Generator) releaseSteps(steps []Step) []Step {
+	out := steps[:0]
+	for _, s := range steps {
+		if s.Platform != "chatwoot" || g.rel.Sends(releases.Kind(s.Receiver), s.Event) {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 func cwStep(event, receiver string, body []byte) Step {
@@ -124,7 +146,7 @@ func (g *Generator) widgetScenario() []Step {
 	steps = append(steps, cwStep("conversation_updated", rcv, g.conversationPayload(conv, "conversation_updated", ach.result(), true)))
 	// Resolution: conversation_status_changed and conversation_updated race.
 	sch := g.changeStatus(conv, "resolved")
-	status := cwStep("conversation_status_changed", rcv, g.conversationPayload(conv, "conversation_status_changed", nil, g.version != Version2))
+	status := cwStep("conversation_status_changed", rcv, g.conversationPayload(conv, "conversation_status_changed", nil, true))
 	supd := cwStep("conversation_updated", rcv, g.conversationPayload(conv, "conversation_updated", sch, true))
 	if g.chance(0.5) {
 		steps = append(steps, status, supd)
@@ -173,7 +195,7 @@ func (g *Generator) agentBotScenario() []Step {
 	// Hand-off: the bot opens the conversation for a human.
 	g.changeStatus(conv, "open")
 	steps = append(steps, cwStep("conversation_opened", rcv, g.conversationPayload(conv, "conversation_opened", nil, false)))
-	if g.version == VersionLatest {
+	if g.rel.Sends(releases.AgentBot, "conversation_status_changed") {
 		steps = append(steps, cwStep("conversation_status_changed", rcv, g.conversationPayload(conv, "conversation_status_changed", nil, true)))
 	}
 	// A delivery receipt or a submitted option updates the last message.
@@ -192,7 +214,7 @@ func (g *Generator) agentBotScenario() []Step {
 	}
 	g.advance(time.Duration(1+g.r.Intn(30)) * time.Minute)
 	g.changeStatus(conv, "resolved")
-	if g.version == VersionLatest {
+	if g.rel.Sends(releases.AgentBot, "conversation_status_changed") {
 		steps = append(steps, cwStep("conversation_status_changed", rcv, g.conversationPayload(conv, "conversation_status_changed", nil, true)))
 	}
 	steps = append(steps, cwStep("conversation_resolved", rcv, g.conversationPayload(conv, "conversation_resolved", nil, false)))

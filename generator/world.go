@@ -95,6 +95,8 @@ type AgentBot struct {
 type Team struct {
 	ID   int
 	Name string
+	// Icon and IconColor (4.16.0) are nil: teams made before they existed.
+	Icon, IconColor *string
 }
 
 // ContactInbox links a contact to an inbox.
@@ -275,6 +277,9 @@ func (g *Generator) buildWorld() *World {
 func (g *Generator) buildChatwoot(cw *ChatwootWorld) {
 	company := g.f.Company()
 	cw.Account = Account{ID: 1 + g.r.Intn(200000), Name: company}
+	if g.accountID > 0 {
+		cw.Account.ID = g.accountID
+	}
 	if g.edge && g.chance(0.3) {
 		cw.Account.Name = g.pick(edgeTexts[2:10])
 	}
@@ -319,6 +324,9 @@ func (g *Generator) buildChatwoot(cw *ChatwootWorld) {
 		}
 		cw.Inboxes = append(cw.Inboxes, ib)
 	}
+	if i := g.scopeIndex(); i >= 0 {
+		g.setScope(cw, cw.Inboxes[i])
+	}
 	for i, n := 0, 6+g.r.Intn(8); i < n; i++ {
 		ib := g.weightedInbox(cw)
 		c := g.newContact(cw, ib, g.past(24*time.Hour, 300*24*time.Hour))
@@ -349,6 +357,9 @@ func (g *Generator) weightedChannel() string {
 
 // weightedInbox picks an inbox with the realistic channel mix.
 func (g *Generator) weightedInbox(cw *ChatwootWorld) *Inbox {
+	if g.scope != nil {
+		return g.scope
+	}
 	for i := 0; i < 4; i++ {
 		t := g.weightedChannel()
 		for _, ib := range cw.Inboxes {

@@ -43,12 +43,15 @@ const (
 	Team Object = "team"
 	// ContactInboxEvent is a webwidget_triggered body.
 	ContactInboxEvent Object = "contact_inbox_event"
+	// Inbox is Inbox::EventDataPresenter's data: an inbox event body
+	// without its event keys; nil before 3.2.0.
+	Inbox Object = "inbox"
 )
 
 // Objects returns every Object.
 func Objects() []Object {
 	return []Object{Message, Conversation, ConversationMeta, NestedMessage, NestedConversation, Contact, ContactPush,
-		User, UserPush, Bot, BotPush, Attachment, Team, ContactInboxEvent}
+		User, UserPush, Bot, BotPush, Attachment, Team, ContactInboxEvent, Inbox}
 }
 
 func (o Object) valid() bool {
@@ -194,8 +197,8 @@ func (r Release) Line() Line {
 // BodyObject returns the object an event's body is built from: Message for
 // message events, Conversation for conversation, automation and macro
 // events, Contact for contact events, ContactInboxEvent for
-// webwidget_triggered; "" for the rest (typing, inbox and installation
-// events), whose keys are not modelled per release.
+// webwidget_triggered, Inbox for inbox events; "" for the rest (typing and
+// installation events), whose keys are not modelled per release.
 func BodyObject(event string) Object {
 	switch event {
 	case "message_created", "message_updated":
@@ -204,6 +207,8 @@ func BodyObject(event string) Object {
 		return Contact
 	case "webwidget_triggered":
 		return ContactInboxEvent
+	case "inbox_created", "inbox_updated":
+		return Inbox
 	case "conversation_created", "conversation_updated", "conversation_status_changed", "conversation_opened", "conversation_resolved", "macro.executed":
 		return Conversation
 	}
@@ -225,7 +230,11 @@ func (r Release) BodyKeys(event string) []Key {
 	case Message, ContactInboxEvent: // their key lists hold event already
 		return r.Keys(o)
 	}
-	keys := append(r.Keys(o), Key{Name: "event"})
+	keys := r.Keys(o)
+	if keys == nil {
+		return nil
+	}
+	keys = append(keys, Key{Name: "event"})
 	if present, optional := r.ChangedAttributes(event); present {
 		keys = append(keys, Key{Name: "changed_attributes", Optional: optional})
 	}

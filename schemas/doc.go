@@ -15,7 +15,15 @@
 //
 // Objects whose keys are known are closed. A key the schema does not know is
 // reported as drift, a warning (the platform may have added a field), and is an
-// error only in strict mode; every other violation is an error. To tell the two
-// apart the set compiles each schema twice: as written, and with closed objects
-// opened.
+// error only in strict mode; every other violation is an error. One
+// validation pass tells the two apart: an unknown key is a failure of the
+// additionalProperties keyword of a closed object, every other failure is an
+// error. This holds because no closed object sits where its failure could
+// change the outcome of another keyword (under if, not, oneOf, contains or
+// propertyNames; loading refuses such a schema), and because of an anyOf the
+// branch failing only by drift is the one reported.
+//
+// Bodies are decoded by a guarded parser (see MaxNumberLength, MaxExponent,
+// MaxDepth and KeywordGuard) so that nothing the platforms cannot send, and
+// nothing that could make the validator spin or panic, reaches it.
 package schemas

@@ -24,7 +24,7 @@ func (s *Set) ValidateDocument(file string, body []byte) ([]Problem, error) {
 	if v, ok := documents.Load(path); ok {
 		sch = v.(*jsonschema.Schema)
 	} else {
-		c, err := s.newCompiler(false)
+		c, err := s.newCompiler()
 		if err != nil {
 			return nil, err
 		}

@@ -27,11 +27,25 @@ type Platform struct {
 	Events []string
 	Kinds  map[string][]string
 
-	def     platformDef
-	strict  *jsonschema.Schema
-	lenient *jsonschema.Schema
-	detect  *jsonschema.Schema
-	events  map[string]*jsonschema.Schema // per-event schemas (strict), for --event
+	def    platformDef
+	strict *jsonschema.Schema
+	detect *jsonschema.Schema
+	events map[string]*jsonschema.Schema // per-event schemas
+	// dispatch is set when the root schema is only an event dispatch (see
+	// buildDispatch): a body is then validated against the schemas its
+	// event selects, directly, with the same outcome as the root's and
+	// without the cost of the root's failed conditions.
+	dispatch *dispatch
+}
+
+// dispatch is a root schema of the form: an object, requiring the event
+// member, whose event matches a schema, and whose allOf entries are each
+// "if the event matches C then T" (no else).
+type dispatch struct {
+	key     string                          // the event member
+	event   *jsonschema.Schema              // the event member's schema
+	byConst map[string][]*jsonschema.Schema // event name -> the T of entries whose C is that const
+	other   []struct{ cond, then *jsonschema.Schema }
 }
 
 // platformDef is the JSON form of platforms/<name>.json.
@@ -62,7 +76,7 @@ type platformDef struct {
 	DetectHint string          `json:"detectHint"`
 }
 
-func (s *Set) loadPlatform(file string, b []byte, strict, lenient *jsonschema.Compiler) (*Platform, error) {
+func (s *Set) loadPlatform(file string, b []byte, strict *jsonschema.Compiler) (*Platform, error) {
 	var def platformDef
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
@@ -78,12 +92,12 @@ func (s *Set) loadPlatform(file string, b []byte, strict, lenient *jsonschema.Co
 		Kinds:  map[string][]string{},
 		events: map[string]*jsonschema.Schema{},
 	}
+	if err := s.checkSinglePass(def.Root); err != nil {
+		return nil, err
+	}
 	var err error
 	if p.strict, err = strict.Compile(BaseURI + def.Root); err != nil {
 		return nil, fmt.Errorf("schemas: compiling %s: %w", def.Root, err)
-	}
-	if p.lenient, err = lenient.Compile(BaseURI + def.Root); err != nil {
-		return nil, fmt.Errorf("schemas: compiling %s (lenient): %w", def.Root, err)
 	}
 	for _, f := range s.filesIn(def.Events.Dir) {
 		name := strings.TrimSuffix(path.Base(f), ".json")
@@ -95,6 +109,7 @@ func (s *Set) loadPlatform(file string, b []byte, strict, lenient *jsonschema.Co
 	if len(p.Events) == 0 {
 		return nil, fmt.Errorf("schemas: %s: no event schemas in %s", file, def.Events.Dir)
 	}
+	p.dispatch = p.buildDispatch()
 	if def.Kinds != nil {
 		for _, f := range s.filesIn(def.Kinds.Dir) {
 			p.Kinds[def.Kinds.Event] = append(p.Kinds[def.Kinds.Event], strings.TrimSuffix(path.Base(f), ".json"))
@@ -185,4 +200,69 @@ func lookup(v any, pointer string) any {
 		}
 	}
 	return v
+}
+
+// buildDispatch returns the root's dispatch, nil when the root is anything
+// more than one.
+func (p *Platform) buildDispatch() *dispatch {
+	r := p.strict
+	ptr := p.def.Events.Pointer
+	if p.def.Batch != "" || strings.Count(ptr, "/") != 1 || r.Ref != nil || r.If != nil || len(r.AnyOf)+len(r.OneOf) > 0 ||
+		r.Not != nil || r.AdditionalProperties != nil || len(r.PatternProperties) > 0 || r.UnevaluatedProperties != nil ||
+		r.PropertyNames != nil || len(r.DependentSchemas)+len(r.DependentRequired)+len(r.Dependencies) > 0 ||
+		r.MinProperties > 0 || r.MaxProperties >= 0 || r.Constant != nil || r.Enum != nil || r.DynamicRef != nil ||
+		r.RecursiveRef != nil || r.Always != nil || len(r.Extensions) > 0 ||
+		len(r.Properties) != 1 || len(r.Types) != 1 || r.Types[0] != "object" {
+		return nil
+	}
+	d := &dispatch{key: ptr[1:], byConst: map[string][]*jsonschema.Schema{}}
+	if d.event = r.Properties[d.key]; d.event == nil || len(r.Required) != 1 || r.Required[0] != d.key {
+		return nil
+	}
+	for _, a := range r.AllOf {
+		c := a.If
+		if c == nil || a.Then == nil || a.Else != nil || a.Ref != nil || len(a.AllOf)+len(a.AnyOf)+len(a.OneOf) > 0 ||
+			len(a.Properties) > 0 || len(a.Types) > 0 || len(c.Properties) != 1 || c.Properties[d.key] == nil ||
+			len(c.Required) != 1 || c.Required[0] != d.key || len(c.AllOf)+len(c.AnyOf)+len(c.OneOf) > 0 || c.Ref != nil {
+			return nil
+		}
+		cond := c.Properties[d.key]
+		if name, ok := constString(cond); ok {
+			d.byConst[name] = append(d.byConst[name], a.Then)
+		} else {
+			d.other = append(d.other, struct{ cond, then *jsonschema.Schema }{cond, a.Then})
+		}
+	}
+	return d
+}
+
+// constString returns the string a schema is only a const of.
+func constString(s *jsonschema.Schema) (string, bool) {
+	if len(s.Constant) != 1 || s.Ref != nil || len(s.Types) > 0 || s.Enum != nil || len(s.AllOf)+len(s.AnyOf)+len(s.OneOf) > 0 ||
+		s.Pattern != nil || s.Not != nil || s.If != nil {
+		return "", false
+	}
+	name, ok := s.Constant[0].(string)
+	return name, ok
+}
+
+// selected returns the schemas the dispatch applies to v, false when v
+// must be validated against the whole root (not an object, no string event,
+// or an event the root refuses).
+func (d *dispatch) selected(v any) ([]*jsonschema.Schema, bool) {
+	obj, ok := v.(map[string]any)
+	if !ok {
+		return nil, false
+	}
+	name, ok := obj[d.key].(string)
+	if !ok || d.event.Validate(name) != nil {
+		return nil, false
+	}
+	out := d.byConst[name]
+	for _, o := range d.other {
+		if o.cond.Validate(name) == nil {
+			out = append(out[:len(out):len(out)], o.then)
+		}
+	}
+	return out, true
 }

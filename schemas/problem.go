@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/url"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -90,14 +91,28 @@ func collectLeaves(ve *jsonschema.ValidationError, out *[]*jsonschema.Validation
 	}
 }
 
-// bestBranch picks the alternative whose errors lie deepest in the instance
-// (it matched the most), preferring fewer errors on a tie.
+// isDrift reports whether pr is an unknown key in a closed object.
+func isDrift(pr Problem) bool {
+	return pr.Keyword == "additionalProperties" || pr.Keyword == "unevaluatedProperties"
+}
+
+func isDriftLeaf(l *jsonschema.ValidationError) bool {
+	kw := lastToken(l.KeywordLocation)
+	return kw == "additionalProperties" || kw == "unevaluatedProperties"
+}
+
+// bestBranch picks the alternative that fails only by drift (the body
+// matches it but for unknown keys), else the one whose errors lie deepest in
+// the instance (it matched the most), preferring fewer errors on a tie.
 func bestBranch(causes []*jsonschema.ValidationError) *jsonschema.ValidationError {
 	var best *jsonschema.ValidationError
 	bestDepth, bestCount := -1, 0
 	for _, c := range causes {
 		var leaves []*jsonschema.ValidationError
 		collectLeaves(c, &leaves)
+		if !slices.ContainsFunc(leaves, func(l *jsonschema.ValidationError) bool { return !isDriftLeaf(l) }) {
+			return c
+		}
 		depth := 0
 		for _, l := range leaves {
 			if d := strings.Count(l.InstanceLocation, "/"); d > depth {
@@ -125,7 +140,9 @@ func toProblem(l *jsonschema.ValidationError, instance any) Problem {
 	case "additionalProperties", "unevaluatedProperties":
 		// "additionalProperties 'a', 'b' not allowed" → "unknown key(s) 'a', 'b' ..."
 		names := strings.TrimSuffix(strings.TrimPrefix(l.Message, kw+" "), " not allowed")
-		pr.Message = "unknown key(s) " + names + " (drift: not in the schema)"
+		list := strings.Split(names, ", ") // the library lists them in map order: sort
+		sort.Strings(list)
+		pr.Message = "unknown key(s) " + strings.Join(list, ", ") + " (drift: not in the schema)"
 	case "required":
 		pr.Message = strings.Replace(l.Message, "missing properties:", "missing required key(s):", 1)
 	case "const", "enum", "type", "pattern", "format", "minimum", "maximum", "exclusiveMinimum",

@@ -186,6 +186,8 @@ func (c *releaseChecker) run(v any, event string) {
 		if ct, ok := body["contact"].(map[string]any); ok {
 			c.obj("/contact", ct, releases.Contact, "contact")
 		}
+	case releases.Inbox:
+		c.object("", body, top, nil, "inbox event")
 	case releases.Conversation:
 		c.object("", body, top, nil, "conversation event")
 		c.conversationParts("", body)

@@ -118,3 +118,87 @@ func TestValidFixturesPinnedToTheirReleases(t *testing.T) {
 		}
 	}
 }
+
+// Bodies rebuilt by hand from each release's source (testdata/chatwoot/
+// releases/README.md says which lines): valid strictly pinned to their
+// release and unpinned, rejected pinned to a release that could not have
+// sent them.
+func TestReleaseFixtures(t *testing.T) {
+	s := mustSet(t)
+	files := fixtures(t, "chatwoot/releases/*/*.json")
+	if len(files) < 16 {
+		t.Fatalf("only %d release fixtures", len(files))
+	}
+	for _, f := range files {
+		t.Run(f, func(t *testing.T) {
+			body, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			dir := f[:strings.LastIndex(f, "/")]
+			version := dir[strings.LastIndex(dir, "/")+1:]
+			pinned, err := s.Validate(body, schemas.Options{Version: version})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !pinned.OK(true) {
+				t.Errorf("pinned to %s: %s%s", version, render(pinned.Errors), render(pinned.Drift))
+			}
+			res, err := s.Validate(body, schemas.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !res.OK(true) || !inRanges(version, res.Releases) {
+				t.Errorf("unpinned: %v%s%s; want %s among the releases", res.Releases, render(res.Errors), render(res.Drift), version)
+			}
+			foreign := "4.16.2"
+			if strings.HasPrefix(version, "4.") {
+				foreign = "2.0.0"
+			}
+			other, err := s.Validate(body, schemas.Options{Version: foreign})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if other.OK(true) {
+				t.Errorf("pinned to %s, a %s body passes", foreign, version)
+			}
+			if strings.HasPrefix(version, "2.") || strings.HasPrefix(version, "3.") || strings.HasPrefix(version, "1.") {
+				if len(other.Errors) == 0 {
+					t.Errorf("pinned to %s, a pre-4.0 body has no errors (only drift: %s)", foreign, render(other.Drift))
+				}
+			}
+		})
+	}
+}
+
+// inRanges reports whether version falls in one of the "A to B" ranges.
+func inRanges(version string, ranges []string) bool {
+	num := func(v string) [3]int {
+		var n [3]int
+		for i, p := range strings.SplitN(v, ".", 3) {
+			for _, c := range p {
+				n[i] = n[i]*10 + int(c-'0')
+			}
+		}
+		return n
+	}
+	less := func(a, b [3]int) bool {
+		for i := range a {
+			if a[i] != b[i] {
+				return a[i] < b[i]
+			}
+		}
+		return false
+	}
+	v := num(version)
+	for _, r := range ranges {
+		first, last, ok := strings.Cut(r, " to ")
+		if !ok {
+			last = first
+		}
+		if !less(v, num(first)) && !less(num(last), v) {
+			return true
+		}
+	}
+	return false
+}

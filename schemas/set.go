@@ -71,11 +71,7 @@ func load(fsys fs.FS) (*Set, error) {
 	}
 	sort.Strings(s.paths)
 
-	strict, err := s.newCompiler(false)
-	if err != nil {
-		return nil, err
-	}
-	lenient, err := s.newCompiler(true)
+	strict, err := s.newCompiler()
 	if err != nil {
 		return nil, err
 	}
@@ -89,7 +85,7 @@ func load(fsys fs.FS) (*Set, error) {
 		if err != nil {
 			return nil, fmt.Errorf("schemas: %s: %w", def, err)
 		}
-		p, err := s.loadPlatform(def, b, strict, lenient)
+		p, err := s.loadPlatform(def, b, strict)
 		if err != nil {
 			return nil, err
 		}
@@ -105,11 +101,8 @@ func load(fsys fs.FS) (*Set, error) {
 	return s, nil
 }
 
-// newCompiler returns a hermetic compiler holding every schema file. With
-// lenient set, closed objects are opened (additionalProperties: false and
-// unevaluatedProperties: false are dropped), so that what remains are the
-// errors that are not drift.
-func (s *Set) newCompiler(lenient bool) (*jsonschema.Compiler, error) {
+// newCompiler returns a hermetic compiler holding every schema file.
+func (s *Set) newCompiler() (*jsonschema.Compiler, error) {
 	c := jsonschema.NewCompiler()
 	c.Draft = jsonschema.Draft2020
 	c.AssertFormat = true
@@ -126,13 +119,6 @@ func (s *Set) newCompiler(lenient bool) (*jsonschema.Compiler, error) {
 		if want := BaseURI + p; id != want {
 			return nil, fmt.Errorf("schemas: %s: $id is %q, want %q", p, id, want)
 		}
-		if lenient {
-			openObjects(doc)
-			var err error
-			if b, err = json.Marshal(doc); err != nil {
-				return nil, fmt.Errorf("schemas: %s: %w", p, err)
-			}
-		}
 		if err := c.AddResource(id, bytes.NewReader(b)); err != nil {
 			return nil, fmt.Errorf("schemas: %s: %w", p, err)
 		}
@@ -140,22 +126,129 @@ func (s *Set) newCompiler(lenient bool) (*jsonschema.Compiler, error) {
 	return c, nil
 }
 
-// openObjects removes every "additionalProperties": false and
-// "unevaluatedProperties": false from a decoded schema, in place.
-func openObjects(v any) {
-	switch v := v.(type) {
-	case map[string]any:
-		for _, k := range []string{"additionalProperties", "unevaluatedProperties"} {
-			if b, ok := v[k].(bool); ok && !b {
-				delete(v, k)
+// checkSinglePass refuses a webhook schema (root, and every file it reaches)
+// where one validation pass could not tell drift from errors.
+func (s *Set) checkSinglePass(root string) error {
+	seen := map[string]bool{}
+	todo := []string{root}
+	for len(todo) > 0 {
+		f := todo[len(todo)-1]
+		todo = todo[:len(todo)-1]
+		if seen[f] {
+			continue
+		}
+		seen[f] = true
+		var doc any
+		if err := json.Unmarshal(s.raw[f], &doc); err != nil {
+			return fmt.Errorf("schemas: %s: %w", f, err)
+		}
+		if ptr := s.closedUnderCondition(f, doc, "", false); ptr != "" {
+			return fmt.Errorf("schemas: %s#%s: a closed object (or a $ref to one) under a condition: drift there could change "+
+				"another keyword's outcome, so one validation pass could not tell drift from errors", f, ptr)
+		}
+		var refs []string
+		collectRefs(doc, &refs)
+		for _, r := range refs {
+			if t, _, _ := strings.Cut(r, "#"); t != "" {
+				todo = append(todo, path.Join(path.Dir(f), t))
 			}
 		}
-		for _, child := range v {
-			openObjects(child)
+	}
+	return nil
+}
+
+// closedUnderCondition returns the pointer of the first closed object
+// (additionalProperties or unevaluatedProperties false), or $ref to a file
+// that has one, inside an if, not, oneOf or contains subschema of v (in
+// file), "" when none.
+func (s *Set) closedUnderCondition(file string, v any, ptr string, under bool) string {
+	switch v := v.(type) {
+	case map[string]any:
+		if under {
+			for _, k := range []string{"additionalProperties", "unevaluatedProperties"} {
+				if b, ok := v[k].(bool); ok && !b {
+					return ptr + "/" + k
+				}
+			}
+			if ref, ok := v["$ref"].(string); ok && s.hasClosed(file, ref, map[string]bool{}) {
+				return ptr + "/$ref"
+			}
+		}
+		keys := make([]string, 0, len(v))
+		for k := range v {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			cond := under
+			switch k {
+			case "if", "not", "oneOf", "contains":
+				cond = true
+			case "const", "enum", "examples", "default", "propertyNames": // values, or schemas of strings
+				continue
+			}
+			if p := s.closedUnderCondition(file, v[k], ptr+"/"+k, cond); p != "" {
+				return p
+			}
 		}
 	case []any:
-		for _, child := range v {
-			openObjects(child)
+		for i, child := range v {
+			if p := s.closedUnderCondition(file, child, fmt.Sprintf("%s/%d", ptr, i), under); p != "" {
+				return p
+			}
+		}
+	}
+	return ""
+}
+
+// hasClosed reports whether the file ref points at (relative to from) holds
+// a closed object, or refers to a file that does. Unknown files count as
+// closed.
+func (s *Set) hasClosed(from, ref string, seen map[string]bool) bool {
+	target, _, _ := strings.Cut(ref, "#")
+	if target == "" {
+		target = from
+	} else {
+		target = path.Join(path.Dir(from), target)
+	}
+	if seen[target] {
+		return false
+	}
+	seen[target] = true
+	b, ok := s.raw[target]
+	if !ok {
+		return true
+	}
+	if bytes.Contains(b, []byte(`"additionalProperties": false`)) || bytes.Contains(b, []byte(`"unevaluatedProperties": false`)) ||
+		bytes.Contains(b, []byte(`"additionalProperties":false`)) || bytes.Contains(b, []byte(`"unevaluatedProperties":false`)) {
+		return true
+	}
+	var doc any
+	if json.Unmarshal(b, &doc) != nil {
+		return true
+	}
+	var refs []string
+	collectRefs(doc, &refs)
+	for _, r := range refs {
+		if s.hasClosed(target, r, seen) {
+			return true
+		}
+	}
+	return false
+}
+
+func collectRefs(v any, out *[]string) {
+	switch v := v.(type) {
+	case map[string]any:
+		if r, ok := v["$ref"].(string); ok {
+			*out = append(*out, r)
+		}
+		for _, c := range v {
+			collectRefs(c, out)
+		}
+	case []any:
+		for _, c := range v {
+			collectRefs(c, out)
 		}
 	}
 }

@@ -85,20 +85,23 @@ func (s *Set) Validate(body []byte, opt Options) (*Result, error) {
 		}
 		res.Events = append(res.Events, name)
 	}
-	if err := p.strict.Validate(v); err != nil {
-		strictProblems := problems(err, v)
-		if lerr := p.lenient.Validate(v); lerr != nil {
-			res.Errors = problems(lerr, v)
+	schs := []*jsonschema.Schema{p.strict}
+	if p.dispatch != nil {
+		if sel, ok := p.dispatch.selected(v); ok {
+			schs = sel
 		}
-		for _, pr := range strictProblems {
-			if pr.Keyword == "additionalProperties" || pr.Keyword == "unevaluatedProperties" {
-				res.Drift = append(res.Drift, pr)
+	}
+	// One pass: a failed additionalProperties of a closed object is drift,
+	// everything else an error (see the package doc for why that holds).
+	for _, sch := range schs {
+		if err := sch.Validate(v); err != nil {
+			for _, pr := range problems(err, v) {
+				if isDrift(pr) {
+					res.Drift = append(res.Drift, pr)
+				} else {
+					res.Errors = append(res.Errors, pr)
+				}
 			}
-		}
-		if len(res.Errors) == 0 && len(res.Drift) == 0 {
-			// Strict failed for a reason the lenient pass does not see
-			// (should not happen); never call such a body valid.
-			res.Errors = strictProblems
 		}
 	}
 	if opt.Event != "" {

@@ -33,7 +33,12 @@ const (
 	botMaxEvents = 300 // events per requirement before the loop is cut
 	botStorm     = 5   // API calls for one refused reply beyond which it is a storm
 	botMaxWait   = 20 * time.Second
+	// botErrorQuiet is the silence that ends a turn whose calls are refused:
+	// long enough for a retry after a pause of a second or so.
+	botErrorQuiet = 1500 * time.Millisecond
 )
+
+func hasCalls(calls []mockplatform.APICall) bool { return len(calls) > 0 }
 
 var _ = describe(LabelBot, 90, func(sc *specContext) {
 	if sc.cfg.API == "" || sc.cfg.Platform == "swiftsell" || sc.cfg.Platform == "replycx" {
@@ -55,6 +60,8 @@ var _ = describe(LabelBot, 90, func(sc *specContext) {
 			})
 			replies := t.replies()
 			switch {
+			case len(replies) == 0 && sc.probeReplies == 0 && hasCalls(t.calls):
+				ginkgo.Skip("the receiver calls the API but never creates a message (a hand-off or labelling bot?): the reply requirement applies to bots that reply")
 			case len(replies) == 0:
 				sc.botFail(t, "no successful reply in this conversation",
 					"answer an incoming message by POST /api/v1/accounts/{account.id}/conversations/{conversation.id}/messages with the ids of the payload and the api_access_token header")
@@ -109,7 +116,7 @@ var _ = describe(LabelBot, 90, func(sc *specContext) {
 				_, err := l.API.CreateMessage(conv, mockplatform.MessageInput{Content: ptrTo("Is anyone there?"), MessageType: mockplatform.MessageIncoming})
 				return err
 			})
-			if n := len(t.replies()); n > 1 {
+			if n := len(t.replies()); n > max(1, sc.probeReplies) {
 				sc.botFail(t, fmt.Sprintf("one message delivered twice got %d replies", n),
 					"deduplicate by X-Chatwoot-Delivery (retries reuse it) or by the message id before acting")
 			}
@@ -118,7 +125,7 @@ var _ = describe(LabelBot, 90, func(sc *specContext) {
 		for _, status := range []int{401, 404, 422, 429, 500} {
 			status := status
 			sc.it(fmt.Sprintf("bot.api-errors.%d", status), fmt.Sprintf("an API answer %d is handled without a storm of calls", status), func(ctx ginkgo.SpecContext) {
-				t := sc.botTurn(ctx, fmt.Sprintf("a contact writes; every API call is answered %d (%s)", status, faultText(status)), func(l *Loop, conv int) error {
+				t := sc.botTurnQuiet(ctx, max(sc.run.APISettle, botErrorQuiet), fmt.Sprintf("a contact writes; every API call is answered %d (%s)", status, faultText(status)), func(l *Loop, conv int) error {
 					l.API.FailNext(status, 1<<30)
 					_, err := l.API.CreateMessage(conv, mockplatform.MessageInput{Content: ptrTo("Hello?"), MessageType: mockplatform.MessageIncoming})
 					return err
@@ -226,6 +233,13 @@ func (t *turn) replies() []mockplatform.APICall {
 // requirement when the receiver never calls the API.
 func (sc *specContext) botTurn(ctx context.Context, what string, act func(l *Loop, conv int) error) *turn {
 	ginkgo.GinkgoHelper()
+	return sc.botTurnQuiet(ctx, sc.run.APISettle, what, act)
+}
+
+// botTurnQuiet is botTurn waiting for quiet of silence (retries with a
+// pause need more than the usual settle time).
+func (sc *specContext) botTurnQuiet(ctx context.Context, quiet time.Duration, what string, act func(l *Loop, conv int) error) *turn {
+	ginkgo.GinkgoHelper()
 	sc.probeBot(ctx)
 	l := sc.loop
 	if err := l.Reset(); err != nil {
@@ -235,7 +249,7 @@ func (sc *specContext) botTurn(ctx context.Context, what string, act func(l *Loo
 	if err := act(l, conv); err != nil {
 		ginkgo.Fail("harness: " + err.Error())
 	}
-	return sc.settle(ctx, &turn{what: what, conv: conv, account: l.AccountID()})
+	return sc.settle(ctx, quiet, &turn{what: what, conv: conv, account: l.AccountID()})
 }
 
 // botContinue runs a second act in the same world.
@@ -244,15 +258,14 @@ func (sc *specContext) botContinue(ctx context.Context, t *turn, act func(l *Loo
 	if err := act(sc.loop); err != nil {
 		ginkgo.Fail("harness: " + err.Error())
 	}
-	return sc.settle(ctx, &turn{what: t.what, conv: t.conv, account: t.account})
+	return sc.settle(ctx, sc.run.APISettle, &turn{what: t.what, conv: t.conv, account: t.account})
 }
 
-func (sc *specContext) settle(ctx context.Context, t *turn) *turn {
+func (sc *specContext) settle(ctx context.Context, quiet time.Duration, t *turn) *turn {
 	ginkgo.GinkgoHelper()
 	wctx, cancel := context.WithTimeout(ctx, botMaxWait)
 	defer cancel()
 	l := sc.loop
-	quiet := sc.run.APISettle
 	if err := l.API.WaitIdle(wctx, quiet); err != nil && ctx.Err() == nil {
 		// Still busy after botMaxWait: a loop or a storm; report it.
 		t.looped = true
@@ -281,8 +294,13 @@ func (sc *specContext) probeBot(ctx context.Context) {
 		if _, err := l.API.CreateMessage(conv, mockplatform.MessageInput{Content: ptrTo("Hello"), MessageType: mockplatform.MessageIncoming}); err != nil {
 			ginkgo.Fail("harness: " + err.Error())
 		}
-		t := sc.settle(ctx, &turn{conv: conv, account: l.AccountID()})
+		t := sc.settle(ctx, sc.run.APISettle, &turn{conv: conv, account: l.AccountID()})
 		sc.apiSilent = len(t.calls) == 0
+		// A bot may answer a turn with a few messages (text, then
+		// buttons); more than 3 is no baseline but a loop.
+		if sc.probeReplies = len(t.replies()); sc.probeReplies > 3 || t.looped {
+			sc.probeReplies = 1
+		}
 		sc.probeLog = t.transcript
 	}
 	if sc.apiSilent {
@@ -300,14 +318,16 @@ func (sc *specContext) noReply(id, text, what string, msg func(l *Loop, conv int
 			_, err := l.API.CreateMessage(conv, msg(l, conv))
 			return err
 		})
+		// Public messages only: a bot may answer an agent's note with a
+		// note of its own; the customer sees neither.
 		var created []mockplatform.APICall
 		for _, c := range t.calls {
-			if c.Endpoint == "conversations/messages#create" {
+			if c.Endpoint == "conversations/messages#create" && c.Status == 200 && !strings.Contains(c.Response, `"private":true`) {
 				created = append(created, c)
 			}
 		}
 		if len(created) > 0 || t.looped {
-			sc.botFail(t, fmt.Sprintf("the receiver created %d message(s) in reply", len(created)), fix)
+			sc.botFail(t, fmt.Sprintf("the receiver created %d public message(s) in reply", len(created)), fix)
 		}
 	})
 }

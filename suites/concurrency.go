@@ -18,9 +18,17 @@ var _ = describe(LabelConcurrency, 70, func(sc *specContext) {
 	sc.it("concurrency", "concurrent deliveries are all "+wantAck, func(ctx ginkgo.SpecContext) {
 		n := sc.run.Concurrency
 		payloads := make([]*sent, n)
+		// Bursts are message events (a broadcast, a busy group chat):
+		// every other delivery is a message_created when the receiver gets
+		// them, the rest cycle over its events.
 		for i := range payloads {
-			ec := sc.cases[i%len(sc.cases)]
-			payloads[i] = sc.generate(ec.event, ec.kind, generator.ProfileRealistic, generator.VersionLatest, sc.sampleSeed("concurrency", i))
+			ec := sc.cases[(i/2)%len(sc.cases)]
+			if i%2 == 0 && sc.run.Platform == "chatwoot" && sc.has("message_created") {
+				ec = eventCase{event: "message_created"}
+			} else if i%2 == 0 && sc.run.Platform == "swiftsell" {
+				ec = eventCase{event: "message", kind: "text"}
+			}
+			payloads[i] = sc.generate(ec.event, ec.kind, generator.ProfileRealistic, generator.VersionLatest)
 		}
 		results := make([]*mockplatform.Delivery, n)
 		start := make(chan struct{})
@@ -31,7 +39,11 @@ var _ = describe(LabelConcurrency, 70, func(sc *specContext) {
 				defer wg.Done()
 				defer ginkgo.GinkgoRecover()
 				<-start
-				d, err := sc.platform.Deliver(ctx, sc.run.Target, payloads[i].body)
+				var opts []mockplatform.DeliverOption
+				if sc.unsigned {
+					opts = append(opts, mockplatform.NoDeliveryID())
+				}
+				d, err := sc.platform.Deliver(ctx, sc.run.Target, payloads[i].body, opts...)
 				if err != nil {
 					d = &mockplatform.Delivery{Err: err}
 				}
@@ -46,6 +58,7 @@ var _ = describe(LabelConcurrency, 70, func(sc *specContext) {
 		for i, d := range results {
 			sc.remember(payloads[i])
 			sc.abortIfGone(d, payloads[i])
+			sc.recordOutcome(payloads[i], d)
 			payloads[i].reproduceWith = fmt.Sprintf("%s load --target %s --platform %s --concurrency %d --requests %d --seed %d%s",
 				sc.run.Command, sc.run.DisplayTarget(), sc.run.Platform, n, n, sc.seed, credentialFlags(sc.run))
 			lat = append(lat, d.Duration)

@@ -28,12 +28,15 @@ const (
 	LabelOrdering    = "ordering"
 	LabelConcurrency = "concurrency"
 	LabelBot         = "bot" // registered only when Config.API is set
+	// LabelHardening marks checks beyond what the platform's real
+	// deliveries exercise; they run only with Config.Hardening.
+	LabelHardening = "hardening"
 )
 
 // Labels lists every requirement label in report order.
 func Labels() []string {
 	return []string{LabelDelivery, LabelRobustness, LabelSignature, LabelToken, LabelHandshake,
-		LabelIdempotency, LabelOrdering, LabelConcurrency, LabelBot}
+		LabelIdempotency, LabelOrdering, LabelConcurrency, LabelBot, LabelHardening}
 }
 
 // Config describes the receiver under test and how to exercise it. Build it
@@ -46,8 +49,14 @@ type Config struct {
 	// ("chatwoot", "bevatel", "swiftsell", "replycx", ...). Required.
 	Platform string
 	// Receiver is the Chatwoot receiver kind imitated: "account" (default),
-	// "api_inbox" or "agent_bot".
+	// "api_inbox", "agent_bot", or one of the unsigned senders
+	// "automation", "macro", "installation". The specs send only the
+	// events that kind gets at Version (package releases).
 	Receiver string
+	// Events is an account webhook's subscription: the specs send only
+	// these events. Empty: every event an account webhook of Version can
+	// get. Only for Receiver "account".
+	Events []string
 	// Version is the Chatwoot release whose delivery is imitated ("latest"
 	// = 4.16.2; see releases.Lookup). Releases that do not sign the
 	// receiver kind (package releases) make the signature specs skip.
@@ -69,8 +78,24 @@ type Config struct {
 	// and robustness specs. Default 3.
 	Samples int
 	// Seed makes every payload reproducible. 0 draws one; the report and
-	// every failure message show it.
+	// every failure message show it. It also builds the run's one world:
+	// every delivery of a run (every spec, every sample) comes from one
+	// account and the receiver's inbox, with the same contacts and
+	// conversations and growing ids and times.
 	Seed int64
+	// AccountID is the id of the world's Chatwoot account, to match a
+	// receiver bound to one account (a webhook belongs to one account).
+	// 0: drawn from the seed (Summary.World shows it).
+	AccountID int
+	// InboxID is the id of the receiver's inbox: the API inbox for
+	// "api_inbox", the agent bot's inbox for "agent_bot"; for "account",
+	// setting it makes every conversation event come from that inbox.
+	// 0: drawn from the seed.
+	InboxID int
+	// Hardening adds the requirements labelled "hardening": checks beyond
+	// what real deliveries exercise (bodies Chatwoot never sends, a
+	// timestamp in the future). Off: they do not run and do not count.
+	Hardening bool
 	// Timeout is the platform's delivery timeout: a delivery not answered
 	// within it fails. Default Chatwoot's read timeout (5s).
 	Timeout time.Duration
@@ -162,6 +187,10 @@ func (c *Config) Validate() error {
 		return bad("BatchSize is %d; want at least 2", c.BatchSize)
 	case c.Tolerance <= 0:
 		return bad("Tolerance is %v; want > 0", c.Tolerance)
+	case c.AccountID < 0:
+		return bad("AccountID is %d; want a positive id (0: drawn from the seed)", c.AccountID)
+	case c.InboxID < 0:
+		return bad("InboxID is %d; want a positive id (0: drawn from the seed)", c.InboxID)
 	}
 	for _, v := range c.Versions {
 		if !contains(generator.Versions(), v) {
@@ -170,6 +199,27 @@ func (c *Config) Validate() error {
 	}
 	if c.Command == "" {
 		c.Command = "chathook"
+	}
+	if c.Platform == "chatwoot" {
+		k, err := c.kind()
+		if err != nil {
+			return bad("Receiver %q is not a receiver kind (valid: account, api_inbox, agent_bot, automation, macro, installation)", c.Receiver)
+		}
+		if _, err := c.release(); err != nil {
+			return bad("Version %q: %v", c.Version, strings.TrimPrefix(err.Error(), "releases: "))
+		}
+		if unsignedKind(k) && c.Secret != "" {
+			return bad("Secret is set, but Chatwoot never signs %s webhooks (nor sends X-Chatwoot-Delivery): a receiver of them cannot verify a signature; drop the secret", k)
+		}
+		evs, err := c.receiverEvents()
+		if err != nil {
+			return bad("%v", err)
+		}
+		if len(evs) == 0 {
+			return bad("a receiver of kind %s gets no event from Chatwoot %s", k, c.Version)
+		}
+	} else if len(c.Events) > 0 {
+		return bad("Events applies to Chatwoot account webhooks")
 	}
 	if c.API != "" {
 		switch {
@@ -208,6 +258,11 @@ func (c *Config) DisplayTarget() string {
 	return s
 }
 
+// PlatformConfig is the mock platform configuration the specs deliver
+// with (an unsigned receiver kind is delivered as an account webhook
+// without a secret).
+func (c *Config) PlatformConfig() (mockplatform.Config, error) { return c.platformConfig() }
+
 // platformConfig is the mock platform configuration the specs deliver with.
 func (c *Config) platformConfig() (mockplatform.Config, error) {
 	mc := mockplatform.NewConfig()
@@ -215,6 +270,9 @@ func (c *Config) platformConfig() (mockplatform.Config, error) {
 	mc.Receiver = c.Receiver
 	mc.Version = c.Version
 	mc.Secret = c.Secret
+	if k, err := c.kind(); err == nil && unsignedKind(k) {
+		mc.Secret = "" // never signed (and no delivery id: mockplatform knows)
+	}
 	mc.Token = c.Token
 	mc.TokenPlacement = c.TokenPlacement
 	mc.TokenHeader = c.TokenHeader

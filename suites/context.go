@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"encoding/binary"
 	"fmt"
-	"hash/fnv"
 	"os"
 	"strings"
 	"sync"
@@ -22,9 +21,13 @@ import (
 // platform that delivers, and the seed. Specs get it from their closure
 // instead of globals.
 type specContext struct {
-	cfg     *Config
-	cases   []eventCase // the platform's events, fixed when the tree is built
-	current string      // id of the running spec
+	cfg   *Config
+	cases []eventCase // the platform's events, fixed when the tree is built
+	// signedFor makes a correctly signed message_created (or skips the
+	// spec when the receiver claims no signature check); set by the
+	// signature group.
+	signedFor func(ctx context.Context, tag string) *sent
+	current   string // id of the running spec
 
 	once     sync.Once
 	setupErr error
@@ -33,18 +36,23 @@ type specContext struct {
 	platform *mockplatform.Platform
 	schema   *schemas.Platform
 	set      *schemas.Set
+	unsigned bool // the receiver kind is never signed and gets no delivery id
 
 	// The closed loop (bot.go), when Config.API is set.
-	loop      *Loop
-	probed    bool
-	apiSilent bool
-	probeLog  []mockplatform.TranscriptEntry
+	loop         *Loop
+	probed       bool
+	apiSilent    bool
+	probeReplies int // replies to the probe's one incoming message
+	probeLog     []mockplatform.TranscriptEntry
 
-	mu     sync.Mutex // guards recent and sentN
-	recent []string   // the last deliveries sent, for a receiver that stops answering
-	sentN  int
+	mu       sync.Mutex // guards recent, sentN, samples, runDir, outcomes and details
+	recent   []string   // the last deliveries sent, for a receiver that stops answering
+	sentN    int
+	samples  int       // samples taken from the world so far
+	runDir   string    // where reproduction bodies are saved; "" until the first
+	outcomes []outcome // deliveries of correct payloads, for the diagnosis
 	// details are the failed deliveries of each requirement, by id (see
-	// noteFailure); guarded by mu.
+	// noteFailure).
 	details map[string][]FailureDetail
 }
 
@@ -92,6 +100,9 @@ func (sc *specContext) setup() {
 		if sc.seed == 0 {
 			sc.seed = drawSeed()
 		}
+		if k, err := sc.run.kind(); err == nil && sc.run.Platform == "chatwoot" {
+			sc.unsigned = unsignedKind(k)
+		}
 		mc, err := sc.run.platformConfig()
 		if err != nil {
 			sc.setupErr = err
@@ -111,23 +122,46 @@ func drawSeed() int64 {
 	return int64(binary.LittleEndian.Uint64(b[:])>>2) + 1
 }
 
-// sampleSeed derives the seed of one payload from the run's seed and what
-// the payload is for, so each is reproducible on its own with
-// "chathook send --seed".
-func (sc *specContext) sampleSeed(parts ...any) int64 {
-	h := fnv.New64a()
-	fmt.Fprint(h, sc.seed)
-	for _, p := range parts {
-		fmt.Fprintf(h, "\x00%v", p)
+// takeSample returns the next sample number of the run: every payload of a
+// run is a sample of one world (generator.WithSample), numbered in the order
+// the specs make them, so ids and times grow from one delivery to the next.
+func (sc *specContext) takeSample() int {
+	sc.mu.Lock()
+	defer sc.mu.Unlock()
+	n := sc.samples
+	sc.samples++
+	return n
+}
+
+// worldOptions scope the generator to the receiver's world: its account,
+// its inbox, its receiver kind.
+func (c *Config) worldOptions() []generator.Option {
+	if c.Platform != "chatwoot" {
+		return nil
 	}
-	return int64(h.Sum64()>>2) + 1
+	return []generator.Option{generator.WithReceiver(c.Receiver), generator.WithAccountID(c.AccountID), generator.WithInboxID(c.InboxID)}
+}
+
+// newGenerator returns a generator for the run's next sample.
+func (sc *specContext) newGenerator(profile, version string) (*generator.Generator, int, error) {
+	n := sc.takeSample()
+	opts := append([]generator.Option{generator.WithProfile(profile), generator.WithSample(n)}, sc.run.worldOptions()...)
+	if sc.run.Platform == "chatwoot" {
+		opts = append(opts, generator.WithVersion(version))
+	}
+	g, err := generator.New(sc.seed, opts...)
+	if err != nil {
+		return nil, n, fmt.Errorf("harness: generator: %w", err)
+	}
+	return g, n, nil
 }
 
 // sent is one payload and how it was made, for delivery and for failure
 // messages.
 type sent struct {
 	event, kind      string
-	seed             int64
+	seed             int64 // the run's seed (0: not generated)
+	sample           int   // the payload's sample of the run's world
 	profile, version string
 	body             []byte
 	edit             string // how the generated body was changed, if it was
@@ -137,6 +171,7 @@ type sent struct {
 	noDeliveryID     bool   // sent without X-Chatwoot-Delivery, as automation and macro webhooks are
 	reproduceWith    string // a command that reproduces the failure, when one delivery cannot
 	contentType      string // overrides application/json when set
+	header           [][2]string
 }
 
 func (s *sent) label() string {
@@ -147,11 +182,11 @@ func (s *sent) label() string {
 	return name
 }
 
-// generate makes one payload with a fresh generator, so the payload is the
-// first one of its seed and "chathook send --seed" reproduces it.
-func (sc *specContext) generate(event, kind, profile, version string, seed int64) *sent {
+// generate makes the run's next sample for event: a payload of the run's
+// one world, reproduced alone by "chathook send --seed S --sample N".
+func (sc *specContext) generate(event, kind, profile, version string) *sent {
 	ginkgo.GinkgoHelper()
-	s, err := sc.tryGenerate(event, kind, profile, version, seed)
+	s, err := sc.tryGenerate(event, kind, profile, version)
 	if err != nil {
 		ginkgo.Fail(err.Error())
 	}
@@ -160,22 +195,19 @@ func (sc *specContext) generate(event, kind, profile, version string, seed int64
 
 // tryGenerate is generate returning the error, which wraps
 // generator.ErrNotInVersion for an event the version never sends.
-func (sc *specContext) tryGenerate(event, kind, profile, version string, seed int64) (*sent, error) {
-	opts := []generator.Option{generator.WithProfile(profile)}
-	if sc.run.Platform == "chatwoot" {
-		opts = append(opts, generator.WithVersion(version))
-	} else {
-		version = ""
-	}
-	g, err := generator.New(seed, opts...)
+func (sc *specContext) tryGenerate(event, kind, profile, version string) (*sent, error) {
+	g, n, err := sc.newGenerator(profile, version)
 	if err != nil {
-		return nil, fmt.Errorf("harness: generator: %w", err)
+		return nil, err
+	}
+	if sc.run.Platform != "chatwoot" {
+		version = ""
 	}
 	body, err := g.Payload(sc.run.Platform, event, kind)
 	if err != nil {
 		return nil, fmt.Errorf("harness: cannot generate %s %s: %w", sc.run.Platform, event, err)
 	}
-	return &sent{event: event, kind: kind, seed: seed, profile: profile, version: version, body: body}, nil
+	return &sent{event: event, kind: kind, seed: sc.seed, sample: n, profile: profile, version: version, body: body}, nil
 }
 
 // edit changes a payload's body with fn (an order-preserving edit) and
@@ -205,11 +237,14 @@ func (sc *specContext) deliver(ctx context.Context, s *sent) *mockplatform.Deliv
 	if s.deliveryID != "" {
 		opts = append(opts, mockplatform.WithDeliveryID(s.deliveryID))
 	}
-	if s.noDeliveryID {
+	if s.noDeliveryID || sc.unsigned {
 		opts = append(opts, mockplatform.NoDeliveryID())
 	}
 	if s.contentType != "" {
 		opts = append(opts, mockplatform.WithHeader("Content-Type", s.contentType))
+	}
+	for _, h := range s.header {
+		opts = append(opts, mockplatform.WithHeader(h[0], h[1]))
 	}
 	d, err := sc.platform.Deliver(ctx, sc.run.Target, s.body, opts...)
 	if err != nil {
@@ -217,6 +252,7 @@ func (sc *specContext) deliver(ctx context.Context, s *sent) *mockplatform.Deliv
 	}
 	sc.abortIfGone(d, s)
 	sc.remember(s)
+	sc.recordOutcome(s, d)
 	if s.deliveryID == "" {
 		s.deliveryID = d.DeliveryID
 	}
@@ -248,7 +284,7 @@ func (sc *specContext) failure(s *sent, d *mockplatform.Delivery, want string) s
 	fmt.Fprintf(&b, "requirement [%s]: %s\n", sc.current, want)
 	fmt.Fprintf(&b, "sent:      POST %s  %s", sc.run.DisplayTarget(), s.label())
 	if s.seed != 0 {
-		fmt.Fprintf(&b, " (seed %d, profile %s", s.seed, s.profile)
+		fmt.Fprintf(&b, " (seed %d, sample %d, profile %s", s.seed, s.sample, s.profile)
 		if s.version != "" {
 			fmt.Fprintf(&b, ", version %s", s.version)
 		}
@@ -265,7 +301,7 @@ func (sc *specContext) failure(s *sent, d *mockplatform.Delivery, want string) s
 	}
 	fmt.Fprintf(&b, "\n           body (%d bytes): %s\n", len(s.body), snippet(s.body, 160))
 	fmt.Fprintf(&b, "got:       %s\n", outcomeText(d))
-	if d != nil && s.seed != 0 && !strings.HasPrefix(sc.current, "delivery.") && failedOnPayload(d) {
+	if d != nil && s.seed != 0 && !strings.HasPrefix(sc.current, "delivery.") && !strings.HasPrefix(sc.current, "hardening.") && s.event != "malformed" && failedOnPayload(d) {
 		fmt.Fprintf(&b, "note:      if [delivery.%s] fails too, the receiver fails on this event itself, not on what [%s] checks\n", s.label(), sc.current)
 	}
 	switch {
@@ -307,7 +343,7 @@ func (sc *specContext) reproduce(s *sent) string {
 		if s.kind != "" {
 			args = append(args, "--kind", s.kind)
 		}
-		args = append(args, "--seed", fmt.Sprint(s.seed))
+		args = append(args, "--seed", fmt.Sprint(s.seed), "--sample", fmt.Sprint(s.sample))
 		if s.profile != generator.ProfileRealistic {
 			args = append(args, "--profile", s.profile)
 		}
@@ -319,7 +355,16 @@ func (sc *specContext) reproduce(s *sent) string {
 	}
 	if sc.run.Platform == "chatwoot" {
 		if sc.run.Receiver != "" && sc.run.Receiver != mockplatform.ReceiverAccount {
+			// automation, macro and installation too: send delivers them unsigned, without a delivery id.
 			args = append(args, "--receiver", sc.run.Receiver)
+		}
+		if s.edit == "" && s.seed != 0 {
+			if sc.run.AccountID > 0 {
+				args = append(args, "--account-id", fmt.Sprint(sc.run.AccountID))
+			}
+			if sc.run.InboxID > 0 {
+				args = append(args, "--inbox-id", fmt.Sprint(sc.run.InboxID))
+			}
 		}
 		// send's --version sets the payload shape and, unless
 		// --delivery-version says otherwise, the delivery too; the suite
@@ -351,11 +396,23 @@ func (sc *specContext) reproduce(s *sent) string {
 	return cmd
 }
 
-// saveBody writes a body that no seed reproduces to a new temporary file
-// and returns its path.
+// saveBody writes a body that no seed reproduces to a new file in the
+// run's directory (made on the first save, named in the report, removed
+// when the run passes) and returns its path.
 func (sc *specContext) saveBody(s *sent) string {
-	pattern := "chathook-" + strings.NewReplacer("/", "_", ".", "_").Replace(sc.current) + "-*.json"
-	f, err := os.CreateTemp("", pattern)
+	sc.mu.Lock()
+	if sc.runDir == "" {
+		dir, err := os.MkdirTemp("", fmt.Sprintf("chathook-run-%d-", sc.seed))
+		if err != nil {
+			sc.mu.Unlock()
+			return "(could not save the body: " + err.Error() + ")"
+		}
+		sc.runDir = dir
+	}
+	dir := sc.runDir
+	sc.mu.Unlock()
+	pattern := strings.NewReplacer("/", "_", ".", "_").Replace(sc.current) + "-*.json"
+	f, err := os.CreateTemp(dir, pattern)
 	if err == nil {
 		_, err = f.Write(s.body)
 		if cerr := f.Close(); err == nil {

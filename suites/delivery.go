@@ -15,17 +15,9 @@ var _ = describe(LabelDelivery, 10, func(sc *specContext) {
 	for _, ec := range sc.cases {
 		ec := ec
 		sc.it("delivery."+ec.String(), fmt.Sprintf("%s deliveries are %s", ec, wantAck), func(ctx ginkgo.SpecContext) {
-			unsigned := sc.run.Platform == "chatwoot" && unsignedSender(ec.event)
-			if unsigned && sc.run.Secret != "" {
-				ginkgo.Skip(ec.event + " comes from an automation rule, a macro or the installation webhook, which Chatwoot sends unsigned " +
-					"and without X-Chatwoot-Delivery: a receiver that verifies signatures cannot accept it (give those webhooks an endpoint of their own)")
-			}
 			var payloads []*sent
 			for i := 0; i < sc.run.Samples; i++ {
-				seed := sc.sampleSeed("delivery", ec, i)
-				s := sc.generate(ec.event, ec.kind, generator.ProfileRealistic, generator.VersionLatest, seed)
-				s.noDeliveryID = unsigned
-				payloads = append(payloads, s)
+				payloads = append(payloads, sc.generate(ec.event, ec.kind, generator.ProfileRealistic, generator.VersionLatest))
 			}
 			sc.expectAll(ctx, fmt.Sprintf("every %s delivery must be %s", ec, wantAck), acked, payloads...)
 		})
@@ -39,7 +31,7 @@ var _ = describe(LabelDelivery, 10, func(sc *specContext) {
 		var labels []string
 		for i := 0; i < sc.run.BatchSize; i++ {
 			ec := sc.cases[(i*7)%len(sc.cases)]
-			s := sc.generate(ec.event, ec.kind, generator.ProfileRealistic, "", sc.sampleSeed("batch", ec, i))
+			s := sc.generate(ec.event, ec.kind, generator.ProfileRealistic, "")
 			evs, err := mockplatform.SplitEnvelope(s.body)
 			if err != nil || len(evs) == 0 {
 				ginkgo.Fail(fmt.Sprintf("harness: generated %s is not an envelope: %v", ec, err))
@@ -53,11 +45,3 @@ var _ = describe(LabelDelivery, 10, func(sc *specContext) {
 		sc.expectAll(ctx, "an envelope of several events must be "+wantAck+"; each event in it must be handled", acked, s)
 	})
 })
-
-// unsignedSender reports whether a Chatwoot event comes from a sender that
-// neither signs nor sends a delivery id: automation rules
-// (automation_event.*), macros (macro.executed) and the installation
-// webhook (account_created) (reference/chatwoot.md §1).
-func unsignedSender(event string) bool {
-	return strings.HasPrefix(event, "automation_event.") || strings.HasPrefix(event, "macro.") || event == "account_created"
-}

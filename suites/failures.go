@@ -9,6 +9,9 @@ import (
 type World struct {
 	AccountID int64   `json:"account_id,omitempty"`
 	InboxIDs  []int64 `json:"inbox_ids,omitempty"`
+	// Description says it in one line, and how to match the receiver
+	// (--account-id, --inbox-id) when the ids were drawn from the seed.
+	Description string `json:"description,omitempty"`
 }
 
 // FailureDetail is one failed delivery of a requirement, as fields a CI

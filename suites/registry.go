@@ -45,7 +45,7 @@ func registerSpecs(cfg *Config) *specContext {
 			})
 			return
 		}
-		sc.cases = eventCases(p)
+		sc.cases = receiverCases(p, cfg)
 		ginkgo.BeforeEach(sc.setup)
 		for _, g := range sorted {
 			g := g

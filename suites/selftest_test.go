@@ -3,6 +3,7 @@ package suites_test
 import (
 	"encoding/json"
 	"fmt"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -18,8 +19,8 @@ import (
 )
 
 // Ginkgo runs one suite per process, so the self-test runs the suite once
-// per reference receiver in a child process: this test binary re-executed
-// with CHATHOOK_SELFTEST=<platform>:<variant>:<report file>.
+// per receiver in a child process: this test binary re-executed with
+// CHATHOOK_SELFTEST=<case name>|<report file>.
 func TestMain(m *testing.M) {
 	if spec := os.Getenv("CHATHOOK_SELFTEST"); spec != "" {
 		os.Exit(runChild(spec))
@@ -34,33 +35,92 @@ const (
 	selfTimeout = 1 * time.Second
 	selfSecret  = "whsec-selftest-3c4f9a"
 	selfToken   = "tok-selftest-81b2e0"
+	selfAccount = 81669
 )
 
 type failT struct{ failed bool }
 
 func (f *failT) Fail() { f.failed = true }
 
+// target starts the case's receiver and returns its URL and a stop func.
+func (c selfCase) target() (string, func(), error) {
+	if c.script == "" {
+		secret := selfSecret
+		switch c.receiver {
+		case "automation", "macro", "installation":
+			secret = "" // Chatwoot never signs them: the receiver has no secret
+		}
+		srv, err := receivertest.NewServer(receivertest.Config{
+			Platform: c.platform, Variant: c.variant, Secret: secret, Token: selfToken,
+			SlowDelay: 3 * selfTimeout, AccountID: selfAccount, Receiver: c.receiver,
+		})
+		if err != nil {
+			return "", nil, err
+		}
+		return srv.URL + "/hook", srv.Close, nil
+	}
+	// A receiver from testdata in another language, on a free port.
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", nil, err
+	}
+	port := l.Addr().(*net.TCPAddr).Port
+	l.Close()
+	interp := "python3"
+	if strings.HasSuffix(c.script, ".js") {
+		interp = "node"
+	}
+	cmd := exec.Command(interp, filepath.Join("testdata", "receivers", c.script))
+	cmd.Env = append(os.Environ(), fmt.Sprint("PORT=", port), "SECRET="+selfSecret, fmt.Sprint("ACCOUNT_ID=", selfAccount))
+	cmd.Env = append(cmd.Env, c.env...)
+	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
+	if err := cmd.Start(); err != nil {
+		return "", nil, err
+	}
+	stop := func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }
+	addr := fmt.Sprintf("127.0.0.1:%d", port)
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		if conn, err := net.DialTimeout("tcp", addr, time.Second); err == nil {
+			conn.Close()
+			break
+		}
+		if time.Now().After(deadline) {
+			stop()
+			return "", nil, fmt.Errorf("%s did not listen on %s", c.script, addr)
+		}
+	}
+	return "http://" + addr + "/", stop, nil
+}
+
 func runChild(spec string) int {
-	parts := strings.SplitN(spec, ":", 3)
-	platform, variant, out := parts[0], parts[1], parts[2]
-	srv, err := receivertest.NewServer(receivertest.Config{
-		Platform: platform, Variant: variant, Secret: selfSecret, Token: selfToken,
-		SlowDelay: 3 * selfTimeout,
-	})
+	name, out, _ := strings.Cut(spec, "|")
+	c, ok := selfCaseByName(name)
+	if !ok {
+		fmt.Fprintln(os.Stderr, "no self-test case", name)
+		return 3
+	}
+	url, stop, err := c.target()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 3
 	}
-	defer srv.Close()
+	defer stop()
 	cfg := suites.NewConfig()
-	cfg.Target = srv.URL + "/hook"
-	cfg.Platform = platform
+	cfg.Target = url
+	cfg.Platform = c.platform
 	cfg.Seed = selfSeed
 	cfg.Timeout = selfTimeout
-	if platform == "chatwoot" {
-		cfg.Secret = selfSecret
-	} else {
-		cfg.Token = selfToken
+	cfg.Receiver = c.receiver
+	cfg.Hardening = c.hardening
+	if c.boundAccount {
+		cfg.AccountID = selfAccount
+	}
+	if !c.noCredentials {
+		if c.platform == "chatwoot" {
+			cfg.Secret = selfSecret
+		} else {
+			cfg.Token = selfToken
+		}
 	}
 	suiteCfg, repCfg := ginkgo.GinkgoConfiguration()
 	repCfg.Succinct = true
@@ -79,16 +139,16 @@ func runChild(spec string) int {
 	return 0
 }
 
-// runVariant runs the whole suite against one reference receiver and
-// returns its summary.
-func runVariant(t *testing.T, platform, variant string) *suites.Summary {
+// runCase runs the whole suite against one receiver and returns its
+// summary.
+func runCase(t *testing.T, c selfCase) *suites.Summary {
 	t.Helper()
 	out := filepath.Join(t.TempDir(), "report.json")
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
 	// TMPDIR: the reproduction bodies failing specs save go away with the test.
-	cmd.Env = append(os.Environ(), "CHATHOOK_SELFTEST="+platform+":"+variant+":"+out, "TMPDIR="+t.TempDir())
+	cmd.Env = append(os.Environ(), "CHATHOOK_SELFTEST="+c.name+"|"+out, "TMPDIR="+t.TempDir())
 	if b, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("suite run against %s/%s: %v\n%s", platform, variant, err, b)
+		t.Fatalf("suite run against %s: %v\n%s", c.name, err, b)
 	}
 	b, err := os.ReadFile(out)
 	if err != nil {
@@ -102,30 +162,51 @@ func runVariant(t *testing.T, platform, variant string) *suites.Summary {
 }
 
 // TestReferenceReceivers runs the full suite against the correct reference
-// receiver of each platform and against every broken variant, and checks
-// that exactly the requirements each variant breaks fail.
+// receiver of each platform, against receivers correct in other ways
+// (sound variants, receivers in Python and JavaScript), and against every
+// broken one, and checks that exactly the requirements each breaks fail
+// and that the diagnosis names the mistake.
 func TestReferenceReceivers(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the whole suite once per receiver")
 	}
-	for _, platform := range []string{"chatwoot", "swiftsell"} {
-		for _, variant := range receivertest.VariantsFor(platform) {
-			platform, variant := platform, variant
-			t.Run(platform+"/"+variant, func(t *testing.T) {
-				t.Parallel()
-				sum := runVariant(t, platform, variant)
-				got := sum.FailedIDs()
-				want := expectedFailures(platform, variant)
-				if !reflect.DeepEqual(got, want) {
-					t.Errorf("failing requirements of %s/%s:\n got  %q\n want %q", platform, variant, got, want)
-					for _, f := range sum.Failed() {
-						t.Logf("[%s]\n%s", f.ID, f.Failure)
-					}
+	for _, c := range selfCases() {
+		c := c
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			if c.script != "" {
+				interp := "python3"
+				if strings.HasSuffix(c.script, ".js") {
+					interp = "node"
 				}
-				if len(sum.Specs) == 0 {
-					t.Error("no spec ran")
+				if _, err := exec.LookPath(interp); err != nil {
+					t.Skipf("%s is not installed: the receiver %s cannot run", interp, c.script)
 				}
-			})
-		}
+			}
+			sum := runCase(t, c)
+			got := sum.FailedIDs()
+			want := c.wantSorted()
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("failing requirements of %s:\n got  %q\n want %q", c.name, got, want)
+				for _, f := range sum.Failed() {
+					t.Logf("[%s]\n%s", f.ID, f.Failure)
+				}
+			}
+			if len(sum.Specs) == 0 {
+				t.Error("no spec ran")
+			}
+			diag := strings.Join(sum.Diagnosis, "\n")
+			switch {
+			case c.diagnosis == "" && diag != "" && len(want) == 0:
+				t.Errorf("a passing receiver got a diagnosis: %s", diag)
+			case c.diagnosis != "" && !strings.Contains(diag, c.diagnosis):
+				t.Errorf("diagnosis %q\nwant it to contain %q", diag, c.diagnosis)
+			}
+			for _, sp := range sum.Specs {
+				if sp.Label == suites.LabelHardening && !c.hardening {
+					t.Errorf("[%s] is in the report without Hardening", sp.ID)
+				}
+			}
+		})
 	}
 }

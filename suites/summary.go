@@ -19,8 +19,15 @@ type Summary struct {
 	Target   string `json:"target"`
 	Platform string `json:"platform"`
 	Seed     int64  `json:"seed"`
-	World    *World `json:"world,omitempty"` // the ids every delivery of the run shares, when the run has one world
-	Passed   bool   `json:"passed"`
+	World    *World `json:"world,omitempty"` // the ids every delivery of the run shares
+	// Diagnosis holds one line per common cause of the failures (a
+	// forgotten secret, a signing mistake, a payload field the receiver
+	// fails on), what to do first; empty when there is none.
+	Diagnosis []string `json:"diagnosis,omitempty"`
+	// RunDir holds the bodies the reproduction commands send (edited
+	// payloads no seed reproduces); removed when the run passes.
+	RunDir string `json:"run_dir,omitempty"`
+	Passed bool   `json:"passed"`
 	// Interrupted: the run stopped before every selected requirement ran
 	// (Ctrl-C, or a receiver that stopped accepting connections); the
 	// requirements it did not reach are "not run".
@@ -30,6 +37,8 @@ type Summary struct {
 	Duration        time.Duration  `json:"duration_ns"`
 	Labels          []LabelSummary `json:"labels"`
 	Specs           []SpecResult   `json:"specs"`
+
+	hide string // a label whose specs are left out (hardening, when not asked for)
 }
 
 // LabelSummary counts the specs of one label.
@@ -69,6 +78,9 @@ func (s *Summary) fill(r ginkgo.Report) {
 		res.ID, res.Text = splitID(sp.LeafNodeText)
 		if labels := sp.Labels(); len(labels) > 0 {
 			res.Label = labels[0]
+		}
+		if s.hide != "" && res.Label == s.hide {
+			continue
 		}
 		switch {
 		case st.notRun(sp):
@@ -177,6 +189,9 @@ func (s *Summary) FailedIDs() []string {
 
 // WriteText writes the per-label table and the failing requirements.
 func (s *Summary) WriteText(w io.Writer) error {
+	for _, d := range s.Diagnosis {
+		fmt.Fprintf(w, "%s\n\n", d)
+	}
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	notRunCol := ""
 	if s.Interrupted {
@@ -207,6 +222,12 @@ func (s *Summary) WriteText(w io.Writer) error {
 		verdict = "NOT CONFORMANT"
 	}
 	fmt.Fprintf(w, "\n%s: %s receiver at %s (seed %d, %s)\n", verdict, s.Platform, s.Target, s.Seed, s.Duration.Round(time.Millisecond))
+	if s.World != nil && s.World.Description != "" {
+		fmt.Fprintf(w, "world: %s\n", s.World.Description)
+	}
+	if s.RunDir != "" {
+		fmt.Fprintf(w, "reproduction bodies: %s\n", s.RunDir)
+	}
 	if failed := s.Failed(); len(failed) > 0 {
 		fmt.Fprintf(w, "failing requirements:\n")
 		for _, f := range failed {
@@ -239,6 +260,12 @@ func (s *Summary) WriteMarkdown(w io.Writer) error {
 		version = fmt.Sprintf(", chathook %s", s.Version)
 	}
 	fmt.Fprintf(w, "Target `%s`, seed `%d`, %s%s.\n\n", s.Target, s.Seed, s.Duration.Round(time.Millisecond), version)
+	for _, d := range s.Diagnosis {
+		fmt.Fprintf(w, "> **%s**\n\n", mdInline(strings.TrimPrefix(d, "diagnosis: ")))
+	}
+	if s.RunDir != "" {
+		fmt.Fprintf(w, "Reproduction bodies: `%s`.\n\n", s.RunDir)
+	}
 	if s.Interrupted {
 		fmt.Fprintf(w, "**The run was interrupted**: %s. Requirements it did not reach are *not run* (neither passed, failed nor skipped).\n\n", mdInline(oneLineReason(s.InterruptReason)))
 	}

@@ -53,11 +53,12 @@ type conformFlags struct {
 	labelFilter, junit, jsonOut, markdown, caCert                 string
 	api, apiToken                                                 string
 	apiSettle                                                     time.Duration
-	samples, concurrency                                          int
+	samples, concurrency, accountID, inboxID                      int
 	seed                                                          int64
 	timeout, tolerance                                            time.Duration
-	insecure, annotations                                         bool
+	insecure, hardening, annotations                              bool
 	headers                                                       headerList
+	events                                                        stringList
 }
 
 func runConform(ctx context.Context, c *command, e *env, args []string) error {
@@ -69,13 +70,17 @@ func runConform(ctx context.Context, c *command, e *env, args []string) error {
 	fs.StringVar(&f.secret, "secret", "", "Chatwoot signing `secret` the receiver verifies (or CHATHOOK_SECRET); none: signature specs skip")
 	fs.StringVar(&f.token, "token", "", "Swiftsell `token` the receiver checks (or CHATHOOK_TOKEN); none: token and handshake specs skip")
 	fs.StringVar(&f.placement, "token-placement", def.TokenPlacement, "where the Swiftsell token travels: header (X-Swiftsell-Token), query or body (an assumption: Swiftsell does not say)")
-	fs.StringVar(&f.receiver, "receiver", def.Receiver, "Chatwoot receiver `kind` imitated: account, api_inbox or agent_bot")
+	fs.StringVar(&f.receiver, "receiver", def.Receiver, "Chatwoot receiver `kind` imitated: account, api_inbox, agent_bot, or the unsigned automation, macro, installation; only the events that kind gets at --version are sent")
+	fs.Var(&f.events, "events", "the account webhook's subscription: only these `events` are sent (comma-separated or repeated; default: every account event of --version)")
 	fs.StringVar(&f.version, "version", def.Version, "Chatwoot `release` whose delivery is imitated, X.Y.Z, X.Y (its last patch) or X ("+signedFromText()+")")
 	fs.IntVar(&f.samples, "samples", def.Samples, "seeded payloads per event")
 	fs.Int64Var(&f.seed, "seed", 0, "`seed` for every payload; 0 draws one (printed)")
 	fs.DurationVar(&f.timeout, "timeout", def.Timeout, "the platform's delivery `timeout`")
 	fs.DurationVar(&f.tolerance, "tolerance", def.Tolerance, "the signature timestamp age your receiver rejects past; signature.stale sends one twice as old")
 	fs.IntVar(&f.concurrency, "concurrency", def.Concurrency, "deliveries sent at once by the concurrency spec")
+	fs.IntVar(&f.accountID, "account-id", 0, "Chatwoot account `id` every delivery comes from, to match a receiver bound to one account (0: drawn from the seed, printed)")
+	fs.IntVar(&f.inboxID, "inbox-id", 0, "`id` of the receiver's inbox (the API inbox, the agent bot's inbox; for an account webhook every conversation then comes from it; 0: drawn from the seed, printed)")
+	fs.BoolVar(&f.hardening, "hardening", false, "also run the hardening requirements (bodies Chatwoot never sends, a future timestamp); without it they do not run and do not count")
 	fs.StringVar(&f.labelFilter, "label-filter", "", "run only requirements matching this Ginkgo label `expression`, e.g. 'delivery || signature' or '!concurrency'")
 	fs.StringVar(&f.junit, "junit", "", "write a JUnit XML report to `FILE`")
 	fs.StringVar(&f.jsonOut, "json", "", "write the JSON summary (per requirement) to `FILE`")
@@ -110,6 +115,8 @@ func runConform(ctx context.Context, c *command, e *env, args []string) error {
 	cfg.Samples, cfg.Seed, cfg.Timeout, cfg.Concurrency = f.samples, f.seed, f.timeout, f.concurrency
 	cfg.Tolerance = f.tolerance
 	cfg.API, cfg.APIToken, cfg.APISettle = f.api, secretFrom(f.apiToken, "CHATHOOK_API_TOKEN", e), f.apiSettle
+	cfg.AccountID, cfg.InboxID, cfg.Hardening = f.accountID, f.inboxID, f.hardening
+	cfg.Events = f.events
 	if cfg.Header, err = parseHeaders(f.headers); err != nil {
 		return err
 	}
@@ -120,8 +127,24 @@ func runConform(ctx context.Context, c *command, e *env, args []string) error {
 		return usageErrorf("--target is required (a receiver URL, or builtin)")
 	}
 	if f.labelFilter != "" {
-		if _, err := types.ParseLabelFilter(f.labelFilter); err != nil {
+		match, err := types.ParseLabelFilter(f.labelFilter)
+		if err != nil {
 			return usageErrorf("--label-filter %q: %s", f.labelFilter, oneLine(err.Error()))
+		}
+		// Each requirement carries one label: the filter must match one
+		// of them, or nothing would run (checked before anything is sent).
+		matches := false
+		for _, l := range suites.Labels() {
+			if l == suites.LabelHardening && !f.hardening {
+				continue
+			}
+			matches = matches || match([]string{l})
+		}
+		if !matches && !strings.Contains(f.labelFilter, suites.LabelHardening) {
+			return usageErrorf("no requirement matches --label-filter %q (each requirement has one label: %s)", f.labelFilter, strings.Join(suites.Labels(), ", "))
+		}
+		if !f.hardening && strings.Contains(f.labelFilter, suites.LabelHardening) && !strings.Contains(f.labelFilter, "!"+suites.LabelHardening) {
+			return usageErrorf("--label-filter %q selects hardening requirements: add --hardening (they do not run without it)", f.labelFilter)
 		}
 	}
 	for _, r := range []struct{ flag, path string }{{"--junit", f.junit}, {"--json", f.jsonOut}, {"--markdown", f.markdown}} {
@@ -168,6 +191,7 @@ func runConform(ctx context.Context, c *command, e *env, args []string) error {
 		srv, err := receivertest.NewServer(receivertest.Config{
 			Platform: p.Name, Variant: variant, Secret: cfg.Secret, Token: cfg.Token,
 			TokenPlacement: cfg.TokenPlacement, Tolerance: cfg.Tolerance, SlowDelay: 2 * cfg.Timeout,
+			AccountID: cfg.AccountID, Receiver: cfg.Receiver, Version: cfg.Version,
 		})
 		if err != nil {
 			return usageErrorf("--target %s: %v", f.target, err)
@@ -199,6 +223,9 @@ func runConform(ctx context.Context, c *command, e *env, args []string) error {
 		cfg.Seed = drawSeed()
 	}
 	fmt.Fprintf(e.stderr, "seed: %d (rerun the same payloads with --seed %d)\n", cfg.Seed, cfg.Seed)
+	if w, err := cfg.World(); err == nil {
+		fmt.Fprintf(e.stderr, "world: %s\n", w)
+	}
 
 	if f.labelFilter != "" {
 		suiteCfg.LabelFilter = f.labelFilter
@@ -209,7 +236,7 @@ func runConform(ctx context.Context, c *command, e *env, args []string) error {
 	repCfg.SilenceSkips = !repCfg.Verbose && !repCfg.VeryVerbose
 	out := newConformOutput(ctx, e, &f)
 	restore := out.captureGinkgo()
-	sum := suites.Run(&fakeT{}, cfg, suites.RunOptions{Suite: suiteCfg, Reporter: repCfg})
+	sum := suites.Run(&fakeT{}, cfg, suites.RunOptions{Suite: suiteCfg, Reporter: repCfg, Context: ctx})
 	restore()
 	return out.finish(ctx, sum, suiteCfg.DryRun)
 }
@@ -217,6 +244,10 @@ func runConform(ctx context.Context, c *command, e *env, args []string) error {
 // versionSigns reports whether the imitated Chatwoot version and receiver
 // kind sign deliveries (a receiver given a secret then verifies them).
 func versionSigns(platform string, cfg suites.Config) bool {
+	cfg.Platform = platform
+	if cfg.Unsigned() {
+		return false
+	}
 	mc := mockplatform.NewConfig()
 	mc.Platform, mc.Receiver, mc.Version, mc.Secret = platform, cfg.Receiver, cfg.Version, "probe"
 	p, err := mockplatform.New(mc)
@@ -230,10 +261,11 @@ func versionSigns(platform string, cfg suites.Config) bool {
 // smokeCheck sends one valid delivery so that an unreachable target exits
 // 3 at once with the cause, instead of failing every requirement.
 func smokeCheck(ctx context.Context, cfg suites.Config) error {
-	mc := mockplatform.NewConfig()
-	mc.Platform, mc.Receiver, mc.Version = cfg.Platform, cfg.Receiver, cfg.Version
-	mc.Secret, mc.Token, mc.TokenPlacement = cfg.Secret, cfg.Token, cfg.TokenPlacement
-	mc.Timeout, mc.TLSConfig, mc.Header = cfg.Timeout, cfg.TLSConfig, cfg.Header
+	mc, err := cfg.PlatformConfig()
+	if err != nil {
+		return usageErrorf("%v", err)
+	}
+	mc.RetryWait = -1
 	p, err := mockplatform.New(mc)
 	if err != nil {
 		return usageErrorf("%v", err)
@@ -243,15 +275,29 @@ func smokeCheck(ctx context.Context, cfg suites.Config) error {
 	if err != nil {
 		return withCode(exitUnreachable, err)
 	}
-	event := "conversation_created"
-	if cfg.Platform == "swiftsell" {
-		event = "conversation_create"
+	// One event the receiver really gets (the first of its events).
+	event := "conversation_create"
+	if cfg.Platform == "chatwoot" {
+		evs, err := cfg.ReceiverEvents()
+		if err != nil || len(evs) == 0 {
+			return usageErrorf("%v", err)
+		}
+		event = evs[0]
+		for _, ev := range evs {
+			if ev == "conversation_created" {
+				event = ev
+			}
+		}
 	}
 	body, err := g.Payload(cfg.Platform, event, "")
 	if err != nil {
 		return withCode(exitUnreachable, err)
 	}
-	d, err := p.Deliver(ctx, cfg.Target, body)
+	var opts []mockplatform.DeliverOption
+	if cfg.Unsigned() {
+		opts = append(opts, mockplatform.NoDeliveryID())
+	}
+	d, err := p.Deliver(ctx, cfg.Target, body, opts...)
 	if err != nil {
 		return usageErrorf("%v", err)
 	}
@@ -286,6 +332,8 @@ func flagNames(err error) string {
 	msg := strings.TrimPrefix(err.Error(), suites.ErrConfig.Error()+": ")
 	return strings.NewReplacer("Target ", "--target ", "Platform ", "--platform ", "Samples ", "--samples ",
 		"Timeout ", "--timeout ", "Concurrency ", "--concurrency ", "Tolerance ", "--tolerance ", "BatchSize ", "batch size ",
+		"AccountID ", "--account-id ", "InboxID ", "--inbox-id ", "Events: ", "--events: ", "Events applies", "--events applies",
+		"Receiver ", "--receiver ", "Version ", "--version ", "Secret is set", "--secret is set",
 		"APIToken", "--api-token", "APISettle", "--api-settle", "API ", "--api ").Replace(msg)
 }
 

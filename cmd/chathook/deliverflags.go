@@ -14,8 +14,6 @@ import (
 	"net"
 	"net/url"
 	"os"
-	"slices"
-	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -539,47 +537,16 @@ func (t *tally) finish(e *env, summary bool) error {
 	return nil
 }
 
-// payloadShape maps a Chatwoot version to the generator's payload shape
-// (reference/chatwoot.md §7): 2.x and 3.x and 4.0 send the "2" shape
-// (integer updated_at, typed contact senders), 4.1 to 4.14.1 the "4.10"
-// shape (no "account" in conversations and inboxes), 4.14.2 and later
-// "latest".
+// payloadShape checks a Chatwoot release number for the generator, which
+// shapes payloads as that release does (package releases); "" is latest.
 func payloadShape(v string) (string, error) {
-	switch v {
-	case "", generator.VersionLatest, "4.16":
+	if strings.TrimSpace(v) == "" {
 		return generator.VersionLatest, nil
 	}
-	if slices.Contains(generator.Versions(), v) {
-		return v, nil
+	if _, err := releases.Lookup(v); err != nil {
+		return "", usageErrorf("--version %q: %v", v, strings.TrimPrefix(err.Error(), "releases: "))
 	}
-	parts := strings.Split(strings.TrimPrefix(strings.TrimSpace(v), "v"), ".")
-	var n [3]int
-	if len(parts) > 3 {
-		return "", usageErrorf("--version %q is not major[.minor[.patch]] (e.g. %s)", v, strings.Join(generator.Versions(), ", "))
-	}
-	for i, p := range parts {
-		x, err := strconv.Atoi(p)
-		if err != nil || x < 0 {
-			return "", usageErrorf("--version %q is not major[.minor[.patch]] (e.g. %s)", v, strings.Join(generator.Versions(), ", "))
-		}
-		n[i] = x
-	}
-	at := func(a, b, c int) bool {
-		if n[0] != a {
-			return n[0] > a
-		}
-		if n[1] != b {
-			return n[1] > b
-		}
-		return n[2] >= c
-	}
-	switch {
-	case !at(4, 1, 0):
-		return generator.Version2, nil
-	case !at(4, 14, 2):
-		return generator.Version410, nil
-	}
-	return generator.VersionLatest, nil
+	return v, nil
 }
 
 // interrupted records an interruption when ctx has ended.

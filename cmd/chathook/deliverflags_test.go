@@ -96,16 +96,14 @@ func firstPayload(t *testing.T, platform, event, kind string, seed int64, profil
 
 func TestPayloadShape(t *testing.T) {
 	for in, want := range map[string]string{
-		"": "latest", "latest": "latest", "4.16": "latest", "4.14.2": "latest", "v5.0": "latest",
-		"4.14.1": "4.10", "4.14": "4.10", "4.10": "4.10", "4.1": "4.10", "4.11.2": "4.10",
-		"4.0": "2", "3.13": "2", "2": "2", "2.8.1": "2",
+		"": "latest", "latest": "latest", "4.16": "4.16", "4.14.2": "4.14.2", "4.10": "4.10", "2": "2", "2.8.1": "2.8.1", "1.18": "1.18",
 	} {
 		got, err := payloadShape(in)
 		if err != nil || got != want {
 			t.Errorf("payloadShape(%q) = %q, %v; want %q", in, got, err, want)
 		}
 	}
-	for _, bad := range []string{"x", "4.x", "1.2.3.4", "-1"} {
+	for _, bad := range []string{"x", "4.x", "1.2.3.4", "-1", "v5.0", "4.17", "1.17"} {
 		if _, err := payloadShape(bad); err == nil {
 			t.Errorf("payloadShape(%q): want an error", bad)
 		}

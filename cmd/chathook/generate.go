@@ -32,8 +32,10 @@ chathook generate --platform bevatel --profile edge --version 4.10 --count 50 > 
 		count := fs.Int("count", 1, "number of payloads in all, cycling over the selected events (and kinds)")
 		seed := fs.Int64("seed", 0, "seed; 0 draws one (printed to stderr as \"seed: S\")")
 		profile := fs.String("profile", generator.ProfileRealistic, "profile: "+strings.Join(generator.Profiles(), " | "))
-		version := fs.String("version", generator.VersionLatest, "Chatwoot `version` whose payload shape is generated, e.g. 4.16 (latest), 4.14, 4.10, 2 (as send --version)")
+		version := fs.String("version", generator.VersionLatest, "Chatwoot `release` whose payloads are generated, X.Y.Z, X.Y (its last patch) or X, e.g. latest, 4.12.0, 4.10, 2.4: its key sets and order, event names and events (as send --version)")
 		out := fs.String("out", "", "write one file per payload, <event>[.<kind>]-<n>.json, into this directory instead of JSONL on stdout")
+		world := addWorldFlags(fs, false)
+		receiver := fs.String("receiver", generator.ReceiverAccount, "Chatwoot receiver `kind` the payloads go to: account (every inbox), api_inbox (the API inbox's events only) or agent_bot (the bot's inbox only)")
 		pretty := fs.Bool("pretty", false, "indent the JSON (keeps the platform's \\u003c escapes)")
 		pos, err := parseFlags(fs, args)
 		if err != nil {
@@ -77,15 +79,24 @@ chathook generate --platform bevatel --profile edge --version 4.10 --count 50 > 
 				}
 			}
 		}
+		if err := world.check(); err != nil {
+			return err
+		}
+		switch *receiver {
+		case generator.ReceiverAccount, generator.ReceiverAPIInbox, generator.ReceiverAgentBot:
+		default:
+			return usageErrorf("--receiver %q: want account, api_inbox or agent_bot", *receiver)
+		}
 		shape, err := payloadShape(*version) // the same --version values as send
 		if err != nil {
 			return err
 		}
-		g, err := generator.New(*seed, generator.WithProfile(*profile), generator.WithVersion(shape))
+		g, err := generator.New(*seed, append(world.options(*receiver), generator.WithProfile(*profile), generator.WithVersion(shape))...)
 		if err != nil {
 			return usageErrorf("%v", strings.TrimPrefix(err.Error(), "generator: "))
 		}
 		fmt.Fprintf(e.stderr, "seed: %d\n", g.Seed())
+		world.print(e.stderr, g, p)
 		if *out != "" {
 			if err := os.MkdirAll(*out, 0o755); err != nil {
 				return usageErrorf("--out: %v", err)

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -62,6 +63,12 @@ func savedBodies(t *testing.T, dir string) []string {
 	return names
 }
 
+// seqOf is the delivery number of a listen line ("#12 ..." is 12).
+func seqOf(line string) int {
+	n, _ := strconv.Atoi(strings.TrimPrefix(strings.Fields(line + " ")[0], "#"))
+	return n
+}
+
 func TestListenSendReplayEndToEnd(t *testing.T) {
 	const secret, token = "s3cret-listen", "tok-listen-1"
 	dir := filepath.Join(t.TempDir(), "captures")
@@ -103,6 +110,9 @@ func TestListenSendReplayEndToEnd(t *testing.T) {
 	if len(lines) != 5 {
 		t.Fatalf("listen printed %d lines:\n%s", len(lines), out)
 	}
+	// Validation runs after the answer, on worker goroutines, so a slow
+	// body's line may come after a later one's: compare in delivery order.
+	sort.SliceStable(lines, func(i, j int) bool { return seqOf(lines[i]) < seqOf(lines[j]) })
 	for i, want := range []string{
 		`^#1 chatwoot/message_created -> 200 \| signature valid \| schema: valid \| \d+ bytes \| saved 000001-message_created.json$`,
 		`^#2 chatwoot/conversation_updated -> 200 \| signature valid \| schema: valid`,

@@ -103,6 +103,7 @@ func runLoad(ctx context.Context, c *command, e *env, args []string) error {
 	fs.StringVar(&f.caCert, "ca-cert", "", "trust the CA certificates in this PEM `file` for an https target")
 	fs.Var(&f.headers, "header", "extra request `header` 'Name: value' (repeatable)")
 	fs.StringVar(&f.format, "format", "text", "output `format`: text or json (the summary on stdout; progress goes to stderr)")
+	world := addWorldFlags(fs, false)
 	wait := addWaitFlag(fs)
 	fs.BoolVar(&f.progress, "progress", true, "show progress on stderr (a live line on a terminal, a line every 5s otherwise)")
 	pos, err := parseFlags(fs, args)
@@ -134,12 +135,16 @@ func runLoad(ctx context.Context, c *command, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	g, err := generator.New(f.seed, generator.WithProfile(f.profile))
+	if err := world.check(); err != nil {
+		return err
+	}
+	g, err := generator.New(f.seed, append(world.options(generator.ReceiverAccount), generator.WithProfile(f.profile))...)
 	if err != nil {
 		return usageErrorf("%v", strings.TrimPrefix(err.Error(), "generator: "))
 	}
 	f.seed = g.Seed()
 	fmt.Fprintf(e.stderr, "seed: %d\n", f.seed)
+	world.print(e.stderr, g, p.Name)
 	if cfg.Bodies, err = buildPool(ctx, set, g, p.Name, sels, f.pool); err != nil {
 		return err
 	}

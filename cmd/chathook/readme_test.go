@@ -24,8 +24,10 @@ import (
 //     correct Swiftsell receiver checking the token t0k, any other
 //     http://127.0.0.1:8080/ a correct Chatwoot receiver verifying the secret
 //     s3cret (the secrets the examples set); listen and receiver addresses
-//     become 127.0.0.1:0 (tests bind free ports);
+//     and platform --api-addr become 127.0.0.1:0 (tests bind free ports);
 //   - durations: load's --duration 30s runs 1s and --requests 100000 runs 300;
+//     --max-p99 250ms becomes 1m (latency under -race on a shared CI machine
+//     says nothing about the example);
 //   - servers (listen, receiver --addr) run for 2 s and are stopped with
 //     SIGINT: they must then exit 0;
 //   - the files the examples name as the reader's own (capture.json,
@@ -65,8 +67,9 @@ func TestREADMEExamples(t *testing.T) {
 	rewrite := strings.NewReplacer(
 		"http://127.0.0.1:8080/hooks/swiftsell", ss.URL+"/hooks/swiftsell",
 		"http://127.0.0.1:8080/", cw.URL+"/",
-		"127.0.0.1:8787", "127.0.0.1:0", "127.0.0.1:8788", "127.0.0.1:0",
+		"127.0.0.1:8787", "127.0.0.1:0", "127.0.0.1:8788", "127.0.0.1:0", "--api-addr 127.0.0.1:3000", "--api-addr 127.0.0.1:0",
 		"--duration 30s", "--duration 1s", "--requests 100000", "--requests 300",
+		"--max-p99 250ms", "--max-p99 1m",
 	)
 
 	env := []string{"PATH=" + filepath.Dir(bin) + string(os.PathListSeparator) + os.Getenv("PATH"), "HOME=" + work, "TMPDIR=" + work, "NO_COLOR=1"}
@@ -133,6 +136,9 @@ var expectExit = map[string]int{
 var skipREADME = map[string]string{
 	"go build -o bin/chathook ./cmd/chathook": "builds chathook from the repository: the test makes that same build into its bin/ first",
 	"make test": "runs every test of the repository, this one included",
+	"python3 suites/testdata/strangers/py_bot.py": "starts the Python bot from the repository's testdata on port 8080; suites/bot_selftest_test.go runs the same bot on a free port",
+	"kill $BOT": "stops that bot",
+	"--api 127.0.0.1:3000 --api-token bot-tok --label-filter bot": "runs against that bot (every bot requirement skips against a receiver that makes no API call)",
 }
 
 func expectedExit(c string) int {

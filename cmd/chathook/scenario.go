@@ -39,6 +39,7 @@ CHATHOOK_TOKEN=t0ken chathook scenario --target http://127.0.0.1:9000/swiftsell 
 		name := fs.String("name", "", "scenario `name`: "+strings.Join(generator.Scenarios(), ", "))
 		seed := fs.Int64("seed", 0, "generator `seed`; 0 draws one (printed to stderr as \"seed: S\")")
 		profile := fs.String("profile", generator.ProfileRealistic, "generator `profile`: "+strings.Join(generator.Profiles(), " | "))
+		world := addWorldFlags(fs, false)
 		list := fs.Bool("list", false, "list the scenarios (with --name: that scenario's steps) and send nothing")
 		pos, err := parseFlags(fs, args)
 		if err != nil {
@@ -65,7 +66,10 @@ CHATHOOK_TOKEN=t0ken chathook scenario --target http://127.0.0.1:9000/swiftsell 
 		if err != nil {
 			return err
 		}
-		g, err := generator.New(*seed, generator.WithProfile(*profile), generator.WithVersion(shape))
+		if err := world.check(); err != nil {
+			return err
+		}
+		g, err := generator.New(*seed, append(world.options(f.receiver), generator.WithProfile(*profile), generator.WithVersion(shape))...)
 		if err != nil {
 			return usageErrorf("%s", strings.TrimPrefix(err.Error(), "generator: "))
 		}
@@ -75,6 +79,9 @@ CHATHOOK_TOKEN=t0ken chathook scenario --target http://127.0.0.1:9000/swiftsell 
 		}
 		if *seed == 0 {
 			fmt.Fprintf(e.stderr, "seed: %d\n", g.Seed())
+		}
+		if steps[0].Platform == "chatwoot" && !*list {
+			world.print(e.stderr, g, "chatwoot")
 		}
 		if *list {
 			tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)

@@ -19,7 +19,8 @@ func init() {
 		name:    "send",
 		summary: "deliver one webhook to a receiver exactly as the platform does (signed, seeded, with faults)",
 		usage: "chathook send --target URL --platform P (--event E [--kind K] [--seed S] [--profile realistic|edge] [--version V] | --file F) [--fault F]... [flags]\n\n" +
-			"--event sends the first payload of the seed (the one \"chathook generate --seed S\" prints first);\n" +
+			"--event sends the first payload of the seed (the one \"chathook generate --seed S\" prints first), or with\n" +
+			"--sample N the payload chathook conform made as sample N of the seed's world;\n" +
 			"--file sends the file's bytes exactly (- is stdin; the platform is detected from the body without --platform).\n" +
 			"One line per delivery: status, duration, delivery id, attempts and the first 200 bytes of the response;\n" +
 			"--format json prints the same as one JSON object. Exit 0 on 2xx, 1 on any other status (or a reset,\n" +
@@ -39,12 +40,16 @@ CHATHOOK_TOKEN=t0ken chathook send --target http://127.0.0.1:9000/swiftsell --pl
 		profile := fs.String("profile", generator.ProfileRealistic, "generator `profile`: "+strings.Join(generator.Profiles(), " | "))
 		file := fs.String("file", "", "send this `file`'s bytes exactly (- is stdin) instead of a generated payload")
 		deliveryID := fs.String("delivery-id", "", "send this X-Chatwoot-Delivery `id` instead of a fresh UUID (to repeat a delivery)")
+		world := addWorldFlags(fs, true)
 		pos, err := parseFlags(fs, args)
 		if err != nil {
 			return err
 		}
 		if len(pos) > 0 {
 			return usageErrorf("unexpected argument %q (did you mean --file %s?)", pos[0], pos[0])
+		}
+		if err := world.check(); err != nil {
+			return err
 		}
 		if err := f.setup(e); err != nil {
 			return err
@@ -70,7 +75,7 @@ CHATHOOK_TOKEN=t0ken chathook send --target http://127.0.0.1:9000/swiftsell --pl
 		case *event == "" && *file == "":
 			return usageErrorf("want --event E (a generated payload) or --file F (a file's bytes)")
 		case *file != "":
-			for _, n := range []string{"seed", "kind", "profile"} {
+			for _, n := range []string{"seed", "kind", "profile", "sample", "account-id", "inbox-id"} {
 				if given[n] {
 					return usageErrorf("--%s applies to --event, not --file", n)
 				}
@@ -90,13 +95,14 @@ CHATHOOK_TOKEN=t0ken chathook send --target http://127.0.0.1:9000/swiftsell --pl
 			if platform == "" {
 				return usageErrorf("--platform is required with --event (platforms: %s)", strings.Join(set.PlatformNames(), ", "))
 			}
-			g, b, err := generateFirst(platform, *event, *kind, *seed, *profile, f.version)
+			g, b, err := generateFirst(platform, *event, *kind, *seed, *profile, f.version, world.options(f.cfg.Receiver)...)
 			if err != nil {
 				return err
 			}
 			if *seed == 0 {
 				fmt.Fprintf(e.stderr, "seed: %d\n", g.Seed())
 			}
+			world.print(e.stderr, g, platform)
 			body, rec.Seed, rec.Source = b, g.Seed(), "generated"
 			rec.Event = *event
 			if *kind != "" {
@@ -131,7 +137,7 @@ CHATHOOK_TOKEN=t0ken chathook send --target http://127.0.0.1:9000/swiftsell --pl
 // as the conformance suites make it (so their "chathook send --seed"
 // reproductions send the same bytes): generator.New(seed, WithProfile,
 // WithVersion) for Chatwoot, without WithVersion for Swiftsell.
-func generateFirst(platform, event, kind string, seed int64, profile, version string) (*generator.Generator, []byte, error) {
+func generateFirst(platform, event, kind string, seed int64, profile, version string, world ...generator.Option) (*generator.Generator, []byte, error) {
 	valid := generator.Events(platform)
 	if ev, k, ok := strings.Cut(event, "."); ok && kind == "" && generator.Kinds(platform, ev) != nil {
 		event, kind = ev, k // "message.form", as chathook events lists it
@@ -150,6 +156,7 @@ func generateFirst(platform, event, kind string, seed int64, profile, version st
 	}
 	opts := []generator.Option{generator.WithProfile(profile)}
 	if platform == mockplatform.PlatformChatwoot {
+		opts = append(opts, world...)
 		shape, err := payloadShape(version)
 		if err != nil {
 			return nil, nil, err

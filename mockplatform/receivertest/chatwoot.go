@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/chathook/chathook/mockplatform"
+	"github.com/chathook/chathook/releases"
 )
 
 // serveChatwoot handles one Chatwoot delivery whose method, content type and
@@ -21,11 +22,24 @@ func (h *receiver) serveChatwoot(r *http.Request, body []byte) (any, error) {
 	}
 	p, err := decodeObject(body)
 	if err != nil {
+		if h.has(Malformed500) {
+			return nil, fail(http.StatusInternalServerError, "cannot parse the delivery: %v", err)
+		}
 		return nil, err
 	}
 	event, ok := p["event"].(string)
 	if !ok {
 		return nil, fail(http.StatusBadRequest, `no string "event" member`)
+	}
+	if h.has(AccountBound) {
+		if id, ok := accountOf(p); ok && id != float64(h.cfg.AccountID) {
+			return nil, fail(http.StatusForbidden, "account %v is not the account this endpoint serves", id)
+		}
+	}
+	if h.has(RejectsForeignEvents) {
+		if _, known := chatwootEvents[event]; known && !h.sends(event) {
+			return nil, fail(http.StatusUnprocessableEntity, "event %s is never sent to a %s receiver", event, h.cfg.Receiver)
+		}
 	}
 	id := r.Header.Get(mockplatform.HeaderDelivery)
 	if id != "" && h.seen.has(id) {
@@ -48,12 +62,37 @@ func (h *receiver) serveChatwoot(r *http.Request, body []byte) (any, error) {
 
 // verifyChatwoot checks the signature headers when a secret is configured.
 func (h *receiver) verifyChatwoot(hd http.Header, body []byte) error {
+	sig, ts := hd.Get(mockplatform.HeaderSignature), hd.Get(mockplatform.HeaderTimestamp)
+	if h.has(EmptySecret) {
+		// The defect: the secret is not configured, the HMAC key is "".
+		if err := mockplatform.Verify("", sig, ts, body, h.cfg.Now(), h.cfg.Tolerance); err != nil {
+			return fail(http.StatusUnauthorized, "signature: %v", err)
+		}
+		return nil
+	}
 	if h.cfg.Secret == "" || h.has(NoSignatureCheck) {
 		return nil
 	}
-	sig, ts := hd.Get(mockplatform.HeaderSignature), hd.Get(mockplatform.HeaderTimestamp)
 	tolerance := h.cfg.Tolerance
 	switch {
+	case h.has(BareHexHMAC), h.has(NoTimestampHMAC):
+		m := hmac.New(sha256.New, []byte(h.cfg.Secret))
+		want := ""
+		if h.has(BareHexHMAC) {
+			// The defect: the header is compared with the bare hex.
+			m.Write([]byte(ts + "."))
+			m.Write(body)
+			want = hex.EncodeToString(m.Sum(nil))
+		} else {
+			// The defect: the timestamp is never read: HMAC(".<body>").
+			m.Write([]byte("."))
+			m.Write(body)
+			want = "sha256=" + hex.EncodeToString(m.Sum(nil))
+		}
+		if sig == "" || !hmac.Equal([]byte(strings.TrimSpace(sig)), []byte(want)) {
+			return fail(http.StatusUnauthorized, "signature: mismatch")
+		}
+		return nil
 	case h.has(BodyOnlyHMAC):
 		// The defect: HMAC(secret, body), no "<timestamp>." prefix.
 		m := hmac.New(sha256.New, []byte(h.cfg.Secret))
@@ -187,4 +226,35 @@ func checkChatwootKeys(shape string, p map[string]any) error {
 		}
 	}
 	return nil
+}
+
+// accountOf returns the account id a Chatwoot payload names: its account,
+// its conversation's or its contact's (typing events and web-widget
+// triggers carry it there).
+func accountOf(p map[string]any) (float64, bool) {
+	for _, o := range []map[string]any{p, obj(p["conversation"]), obj(p["contact"])} {
+		switch id := obj(o["account"])["id"].(type) {
+		case float64:
+			return id, true
+		case json.Number:
+			if f, err := id.Float64(); err == nil {
+				return f, true
+			}
+		}
+	}
+	return 0, false
+}
+
+// sends reports whether Chatwoot sends event to the configured receiver
+// kind at the configured release (package releases).
+func (h *receiver) sends(event string) bool {
+	k, err := releases.ParseKind(h.cfg.Receiver)
+	if err != nil {
+		return true
+	}
+	r, err := releases.Lookup(h.cfg.Version)
+	if err != nil {
+		return true
+	}
+	return r.Sends(k, event)
 }

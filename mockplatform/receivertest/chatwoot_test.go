@@ -37,7 +37,9 @@ func merge(ms ...map[string]int) map[string]int {
 // runMatrix sends every case to a fresh receiver of every variant of cfg's
 // platform. The slow-ack variant gets an already-canceled request context, so
 // a stall shows as its give-up answer, 503, without waiting.
-func runMatrix(t *testing.T, cfg Config, cases []matrixCase) {
+// defaults give variants an answer for every case whose except does not
+// name them.
+func runMatrix(t *testing.T, cfg Config, cases []matrixCase, defaults ...map[string]int) {
 	t.Helper()
 	canceled, cancel := context.WithCancel(context.Background())
 	cancel()
@@ -53,6 +55,11 @@ func runMatrix(t *testing.T, cfg Config, cases []matrixCase) {
 				}
 				got := do(h, req)
 				want, special := tc.except[variant]
+				for _, d := range defaults {
+					if w, ok := d[variant]; ok && !special && !tc.any4xx && tc.want == http.StatusOK {
+						want, special = w, true
+					}
+				}
 				switch {
 				case special || !tc.any4xx:
 					if !special {
@@ -74,7 +81,10 @@ func TestChatwootMatrix(t *testing.T) {
 		return func() *http.Request { return chatwootRequest(body, append([]reqOpt{signed()}, opts...)...) }
 	}
 	// Every correctly signed delivery: body-only-hmac rejects it.
-	signedExcept := map[string]int{BodyOnlyHMAC: http.StatusUnauthorized}
+	signedExcept := map[string]int{BodyOnlyHMAC: http.StatusUnauthorized, BareHexHMAC: http.StatusUnauthorized,
+		NoTimestampHMAC: http.StatusUnauthorized, EmptySecret: http.StatusUnauthorized}
+	// Bodies Chatwoot never sends: 500-on-malformed answers 500.
+	malformed := map[string]int{Malformed500: http.StatusInternalServerError}
 	// Every signed message event: also strict-message-type-int and slow-ack.
 	messageExcept := merge(signedExcept, map[string]int{StrictMessageTypeInt: http.StatusUnprocessableEntity, SlowAck: http.StatusServiceUnavailable})
 	// A signature the receiver must refuse: only no-signature-check takes it.
@@ -157,20 +167,21 @@ func TestChatwootMatrix(t *testing.T) {
 			want: 200, except: signedExcept},
 
 		// malformed: 4xx from every variant
-		{name: "not JSON", req: signedBody([]byte(`{"event":"message_created",`)), any4xx: true},
-		{name: "empty body", req: signedBody(nil), any4xx: true},
-		{name: "JSON array", req: signedBody([]byte(`[{"event":"message_created"}]`)), any4xx: true},
-		{name: "JSON string", req: signedBody([]byte(`"message_created"`)), any4xx: true},
-		{name: "two objects", req: signedBody([]byte(`{"event":"a"}{"event":"b"}`)), any4xx: true},
+		{name: "not JSON", req: signedBody([]byte(`{"event":"message_created",`)), any4xx: true, except: malformed},
+		{name: "empty body", req: signedBody(nil), any4xx: true, except: malformed},
+		{name: "JSON array", req: signedBody([]byte(`[{"event":"message_created"}]`)), any4xx: true, except: malformed},
+		{name: "JSON string", req: signedBody([]byte(`"message_created"`)), any4xx: true, except: malformed},
+		{name: "two objects", req: signedBody([]byte(`{"event":"a"}{"event":"b"}`)), any4xx: true, except: malformed},
 		{name: "no event", req: signedBody([]byte(`{"id":1}`)), any4xx: true},
 		{name: "event not a string", req: signedBody([]byte(`{"event":7}`)), any4xx: true},
-		{name: "wrong content type", req: signedBody(message(nil), header("Content-Type", "text/plain")), want: 415},
-		{name: "form content type", req: signedBody(message(nil), header("Content-Type", "application/x-www-form-urlencoded")), want: 415},
-		{name: "no content type", req: signedBody(message(nil), header("Content-Type", "")), want: 415},
+		{name: "wrong content type", req: signedBody(message(nil), header("Content-Type", "text/plain")), want: 415, except: malformed},
+		{name: "form content type", req: signedBody(message(nil), header("Content-Type", "application/x-www-form-urlencoded")), want: 415, except: malformed},
+		{name: "no content type", req: signedBody(message(nil), header("Content-Type", "")), want: 415, except: malformed},
 		{name: "GET", req: signedBody(nil, method(http.MethodGet)), want: 405},
 		{name: "too large", req: func() *http.Request { return chatwootRequest(huge) }, want: 413}, // read before verified
 	}
-	runMatrix(t, Config{Secret: testSecret}, cases)
+	// The test payloads belong to account 7, the one account-bound serves.
+	runMatrix(t, Config{Secret: testSecret, AccountID: 7}, cases)
 }
 
 // Without a secret nothing is signed and no variant checks signatures.
@@ -188,7 +199,8 @@ func TestChatwootUnsigned(t *testing.T) {
 			return chatwootRequest(conversationEvent("conversation_created", nil), header(mockplatform.HeaderDelivery, ""))
 		}, want: 200},
 	}
-	runMatrix(t, Config{}, cases)
+	// empty-secret verifies with "" although nothing is signed.
+	runMatrix(t, Config{AccountID: 7}, cases, map[string]int{EmptySecret: http.StatusUnauthorized})
 }
 
 func TestChatwootIdempotency(t *testing.T) {

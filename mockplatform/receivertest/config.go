@@ -71,6 +71,15 @@ type Config struct {
 
 	// Now is the clock for timestamp checks. Default time.Now.
 	Now func() time.Time
+
+	// AccountID is the one account the account-bound variant serves.
+	AccountID int
+
+	// Receiver and Version are the Chatwoot receiver kind ("account",
+	// "api_inbox", "agent_bot", ...) and release ("latest", "4.12", ...)
+	// the 4xx-foreign-events variant is configured as. Defaults "account"
+	// and "latest".
+	Receiver, Version string
 }
 
 // withDefaults returns c with zero values replaced by the defaults.
@@ -98,6 +107,12 @@ func (c Config) withDefaults() Config {
 	}
 	if c.Now == nil {
 		c.Now = time.Now
+	}
+	if c.Receiver == "" {
+		c.Receiver = "account"
+	}
+	if c.Version == "" {
+		c.Version = "latest"
 	}
 	return c
 }

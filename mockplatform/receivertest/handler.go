@@ -111,8 +111,11 @@ func (h *receiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			writeError(w, fail(http.StatusServiceUnavailable, "busy: another delivery is being processed"))
 			return
 		}
-		defer h.busy.Unlock()
+		// Unlock when the work is done, before the answer is written: a
+		// client that sends its next delivery as soon as it reads this
+		// answer must not find the receiver still busy.
 		h.work(r.Context())
+		h.busy.Unlock()
 	}
 	if r.Method != http.MethodPost {
 		w.Header().Set("Allow", http.MethodPost)
@@ -120,6 +123,10 @@ func (h *receiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !isJSON(r.Header.Get("Content-Type")) {
+		if h.has(Malformed500) {
+			writeError(w, fail(http.StatusInternalServerError, "cannot handle content type %q", r.Header.Get("Content-Type")))
+			return
+		}
 		writeError(w, fail(http.StatusUnsupportedMediaType, "content type %q: want application/json", r.Header.Get("Content-Type")))
 		return
 	}

@@ -104,7 +104,11 @@ func (h *receiver) checkToken(r *http.Request, p map[string]any) error {
 		return nil
 	}
 	var got string
-	switch h.cfg.TokenPlacement {
+	placement := h.cfg.TokenPlacement
+	if h.has(TokenInQuery) {
+		placement = mockplatform.TokenInQuery // the defect: always the query
+	}
+	switch placement {
 	case mockplatform.TokenInHeader:
 		got = r.Header.Get(h.cfg.TokenHeader)
 	case mockplatform.TokenInQuery:

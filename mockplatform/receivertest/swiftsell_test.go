@@ -43,10 +43,10 @@ func TestSwiftsellMatrix(t *testing.T) {
 			r := swiftsellRequest([]byte(ssStatus))
 			r.URL.RawQuery = "token=" + url.QueryEscape(testToken)
 			return r
-		}, want: 401, except: refused},
+		}, want: 401, except: merge(refused, map[string]int{TokenInQuery: 200})},
 
 		// handshake (answers are checked in TestSwiftsellHandshake)
-		{name: "handshake", req: with([]byte(`{"token":"` + testToken + `"}`)), want: 200},
+		{name: "handshake", req: with([]byte(`{"token":"` + testToken + `"}`)), want: 200, except: map[string]int{TokenInQuery: 200}},
 		{name: "handshake with a wrong token", req: with([]byte(`{"token":"nope"}`)), want: 401},
 
 		// robustness
@@ -73,7 +73,8 @@ func TestSwiftsellMatrix(t *testing.T) {
 		{name: "wrong content type", req: with([]byte(ssStatus), header("Content-Type", "text/plain")), want: 415},
 		{name: "PUT", req: with([]byte(ssStatus), method(http.MethodPut)), want: 405},
 	}
-	runMatrix(t, Config{Platform: mockplatform.PlatformSwiftsell, Token: testToken}, cases)
+	// token-in-query refuses every delivery with the token in the header.
+	runMatrix(t, Config{Platform: mockplatform.PlatformSwiftsell, Token: testToken}, cases, map[string]int{TokenInQuery: http.StatusUnauthorized})
 }
 
 func TestSwiftsellHandshake(t *testing.T) {

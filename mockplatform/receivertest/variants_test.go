@@ -15,15 +15,15 @@ func TestVariants(t *testing.T) {
 	if !slices.IsSortedFunc(vs, func(a, b Variant) int { return strings.Compare(a.Name, b.Name) }) {
 		t.Error("Variants is not sorted by name")
 	}
-	if len(vs) != 17 {
-		t.Errorf("%d variants; want 17", len(vs))
+	if len(vs) != 24 {
+		t.Errorf("%d variants; want 24", len(vs))
 	}
 	for _, v := range vs {
 		if v.Description == "" || len(v.Platforms) == 0 {
 			t.Errorf("%s: empty description or platforms", v.Name)
 		}
-		if (v.Breaks == "") != (v.Name == Correct) {
-			t.Errorf("%s: Breaks %q: only the correct receiver breaks nothing", v.Name, v.Breaks)
+		if (v.Breaks == "") != (v.Name == Correct || v.Sound) {
+			t.Errorf("%s: Breaks %q: only the correct and the sound receivers break nothing", v.Name, v.Breaks)
 		}
 		if strings.Contains(v.Breaks, "\n") || strings.Contains(v.Description, "\n") {
 			t.Errorf("%s: not one line", v.Name)
@@ -39,7 +39,7 @@ func TestVariants(t *testing.T) {
 		t.Error("Variants shares its slices with the caller")
 	}
 	cw, ss := VariantsFor(mockplatform.PlatformChatwoot), VariantsFor(mockplatform.PlatformSwiftsell)
-	if len(cw) != 14 || len(ss) != 10 || !slices.Contains(cw, Correct) || !slices.Contains(ss, Correct) || !slices.IsSorted(cw) {
+	if len(cw) != 20 || len(ss) != 11 || !slices.Contains(cw, Correct) || !slices.Contains(ss, Correct) || !slices.IsSorted(cw) {
 		t.Errorf("VariantsFor: chatwoot %v, swiftsell %v", cw, ss)
 	}
 	if VariantsFor("slack") != nil {
