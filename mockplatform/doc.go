@@ -42,6 +42,23 @@
 // [WithDeliveryID]; out-of-order delivery is the caller's sequencing: call
 // Deliver in the order you want the receiver to see.
 //
+// # Application API
+//
+// [NewAPIServer] serves a mock of Chatwoot 4.16.2's Application API (the
+// endpoints bots and integrations call) over an [APIWorld], shaped like
+// httptest.Server. Authentication, refusals and response bodies follow
+// Chatwoot's controllers and jbuilder views; agent-bot tokens reach only
+// the bot-accessible endpoints. Every call is recorded ([APICall]); what
+// the platform does in reaction (message_created for a created message,
+// the status events of toggle_status, the hand-off of a pending
+// conversation when an agent bot fails a delivery) is an [APIEvent] handed,
+// in order and outside the request, to an [EventSink] that renders and
+// delivers it: this package holds the state, not a second copy of
+// Chatwoot's webhook encoding (chathook's suites render with its
+// generator). Loops are bounded by Chatwoot's per-conversation message
+// limit and by APIConfig.MaxEvents, and reported in the [TranscriptEntry]
+// list.
+//
 // # Receiving
 //
 // [Capturer] is the http.Handler behind `chathook listen`: it verifies

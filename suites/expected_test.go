@@ -23,8 +23,10 @@ type selfCase struct {
 	script            string   // a receiver in testdata/receivers (python3 or node) instead of a variant
 	env               []string // extra environment of the script
 	receiver          string   // Config.Receiver ("" = account)
+	version           string   // Config.Version ("" = latest): a run pinned to a Chatwoot release
 	boundAccount      bool     // Config.AccountID = the account the receiver serves
 	noCredentials     bool     // the suite is given no secret or token (a forgotten --secret)
+	unsignedReceiver  bool     // the receiver verifies no signature (it has no secret)
 	hardening         bool
 	want              []string // failing requirement ids
 	diagnosis         string   // a substring of the diagnosis ("" = none expected when want is empty)
@@ -257,6 +259,9 @@ var extraCases = []selfCase{
 	{name: "chatwoot/correct/api_inbox", platform: "chatwoot", variant: "correct", receiver: "api_inbox"},
 	{name: "chatwoot/correct/agent_bot", platform: "chatwoot", variant: "correct", receiver: "agent_bot"},
 	{name: "chatwoot/correct/automation", platform: "chatwoot", variant: "correct", receiver: "automation", noCredentials: true},
+	// Pinned to 2.4.1: its payloads, events and unsigned delivery; a receiver
+	// that verifies no signature (2.4 signs nothing) passes.
+	{name: "chatwoot/correct/2.4", platform: "chatwoot", variant: "correct", version: "2.4", unsignedReceiver: true, noCredentials: true},
 	{name: "chatwoot/correct/macro", platform: "chatwoot", variant: "correct", receiver: "macro", noCredentials: true},
 	{name: "chatwoot/correct/installation", platform: "chatwoot", variant: "correct", receiver: "installation", noCredentials: true},
 	{name: "chatwoot/4xx-foreign-events/api_inbox", platform: "chatwoot", variant: receivertest.RejectsForeignEvents, receiver: "api_inbox"},

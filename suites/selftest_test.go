@@ -51,6 +51,9 @@ func (c selfCase) target() (string, func(), error) {
 		case "automation", "macro", "installation":
 			secret = "" // Chatwoot never signs them: the receiver has no secret
 		}
+		if c.unsignedReceiver {
+			secret = ""
+		}
 		srv, err := receivertest.NewServer(receivertest.Config{
 			Platform: c.platform, Variant: c.variant, Secret: secret, Token: selfToken,
 			SlowDelay: 3 * selfTimeout, AccountID: selfAccount, Receiver: c.receiver,
@@ -113,6 +116,9 @@ func runChild(spec string) int {
 	cfg.Timeout = selfTimeout
 	cfg.Receiver = c.receiver
 	cfg.Hardening = c.hardening
+	if c.version != "" {
+		cfg.Version = c.version
+	}
 	if c.boundAccount {
 		cfg.AccountID = selfAccount
 	}

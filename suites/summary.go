@@ -63,6 +63,9 @@ type SpecResult struct {
 	Failures []FailureDetail `json:"failures,omitempty"`
 }
 
+// NotSelected is the Failure text of a spec the label filter left out.
+const NotSelected = "not selected by the label filter"
+
 func (s *Summary) fill(r ginkgo.Report) {
 	s.Passed = r.SuiteSucceeded
 	s.Duration = r.RunTime
@@ -95,7 +98,7 @@ func (s *Summary) fill(r ginkgo.Report) {
 			res.State = "skipped"
 			res.Failure = sp.Failure.Message
 			if res.Failure == "" && !st.selected(sp) {
-				res.Failure = "not selected by the label filter"
+				res.Failure = NotSelected
 			}
 		default:
 			res.State = "failed"

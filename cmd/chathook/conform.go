@@ -32,7 +32,9 @@ func init() {
 		summary: "run the conformance suite against a webhook receiver",
 		usage: "chathook conform --target URL|builtin[:VARIANT] --platform P [flags] [--ginkgo.* flags]\n\n" +
 			"Ginkgo's flags are accepted too (--ginkgo.v, --ginkgo.focus, --ginkgo.json-report, ...).\n" +
-			"Targets named builtin run chathook's reference receivers in-process (variants: chathook receiver --list).\n" +
+			"Targets named builtin run chathook's reference receivers in-process (variants: chathook receiver --list);\n" +
+			"builtin-bot[:VARIANT] runs a reference agent bot on the mock API of --api (variants: correct, self-loop,\n" +
+			"updated-as-new, no-dedupe, answers-templates, retry-storm).\n" +
 			"List the requirements without running them: --ginkgo.dry-run --ginkgo.v\n" +
 			"Exit codes: 0 conformant, 1 a requirement failed, 2 usage error, 3 target unreachable or interrupted.",
 		example: `chathook conform --target builtin                       # the built-in correct Chatwoot receiver
@@ -126,6 +128,11 @@ func runConform(ctx context.Context, c *command, e *env, args []string) error {
 	if f.target == "" {
 		return usageErrorf("--target is required (a receiver URL, or builtin)")
 	}
+	stopBot, err := startBuiltinBot(&f, &cfg, e)
+	if err != nil {
+		return err
+	}
+	defer stopBot()
 	if f.labelFilter != "" {
 		match, err := types.ParseLabelFilter(f.labelFilter)
 		if err != nil {

@@ -143,6 +143,11 @@ func (o *conformOutput) finish(ctx context.Context, sum *suites.Summary, dryRun 
 		return unreachableErrorf("%s", strings.Join(strings.Fields(sum.InterruptReason), " "))
 	}
 	if ran == 0 {
+		for _, sp := range sum.Specs {
+			if sp.State == "skipped" && sp.Failure != "" && sp.Failure != suites.NotSelected {
+				return unreachableErrorf("no requirement ran: every one that matches was skipped, e.g. [%s]: %s", sp.ID, oneLine(sp.Failure))
+			}
+		}
 		if f.labelFilter != "" {
 			return usageErrorf("no requirement matches --label-filter %q (labels: %s)", f.labelFilter, strings.Join(suites.Labels(), ", "))
 		}

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/chathook/chathook/mockplatform"
+	"github.com/chathook/chathook/mockplatform/receivertest"
 	"github.com/chathook/chathook/suites"
 )
 
@@ -28,7 +29,8 @@ func init() {
 			"Drive it through the API itself, as a real API channel, or type lines on stdin: each one is the contact's\n" +
 			"message in the first conversation. Every delivery and API call is printed (--json:\n" +
 			"JSON lines). Stop it with Ctrl-C. Swiftsell documents no API, so there is no Swiftsell mode.",
-		example: `# an agent bot listening on :8080 whose Chatwoot URL is http://127.0.0.1:3000 and whose token is bot-tok:
+		example: `echo "Hi, where is my order?" | chathook platform --agent-bot builtin --exit-after 3s   # chathook's reference bot
+# an agent bot listening on :8080 whose Chatwoot URL is http://127.0.0.1:3000 and whose token is bot-tok:
 chathook platform --agent-bot http://127.0.0.1:8080/ --bot-token bot-tok --user-token admin-tok
 # then play the contact (account, conversation and tokens are printed at start):
 curl -s -X POST http://127.0.0.1:3000/api/v1/accounts/ACCOUNT/conversations/CONVERSATION/messages \
@@ -47,7 +49,7 @@ func runPlatform(ctx context.Context, c *command, e *env, args []string) error {
 	accountSecret := fs.String("account-secret", "", "the account webhook's signing `secret`")
 	inbox := fs.String("api-inbox-webhook", "", "the API inbox's webhook_url (`URL`)")
 	inboxSecret := fs.String("api-inbox-secret", "", "the API inbox's signing `secret`")
-	bot := fs.String("agent-bot", "", "the agent bot's outgoing_url (`URL`); the bot is connected to the API inbox")
+	bot := fs.String("agent-bot", "", "the agent bot's outgoing_url (`URL`), connected to the API inbox; builtin[:VARIANT] runs a reference bot")
 	botSecret := fs.String("agent-bot-secret", "", "the agent bot's signing `secret`")
 	userToken := fs.String("user-token", "", "the administrator's api_access_token (default: a random one, printed)")
 	botToken := fs.String("bot-token", "", "the agent bot's access token (default: a random one, printed)")
@@ -67,6 +69,13 @@ func runPlatform(ctx context.Context, c *command, e *env, args []string) error {
 		return err
 	}
 	var receivers []suites.LoopReceiver
+	botVariant, builtinBot := isBuiltinBot(strings.Replace(*bot, "builtin", "builtin-bot", 1))
+	if !strings.HasPrefix(*bot, "builtin") {
+		builtinBot = false
+	}
+	if builtinBot {
+		*bot = "" // started below, once the API's URL is known
+	}
 	for _, r := range []struct{ flag, kind, url, secret string }{
 		{"--account-webhook", mockplatform.ReceiverAccount, *account, *accountSecret},
 		{"--api-inbox-webhook", mockplatform.ReceiverAPIInbox, *inbox, *inboxSecret},
@@ -96,6 +105,19 @@ func runPlatform(ctx context.Context, c *command, e *env, args []string) error {
 		return usageErrorf("%v", err)
 	}
 	defer l.Close()
+	if builtinBot {
+		b, err := receivertest.NewBot(receivertest.BotConfig{Variant: botVariant, BaseURL: l.API.URL, Token: l.BotToken(), Secret: *botSecret})
+		if err != nil {
+			return usageErrorf("--agent-bot builtin:%s: %v", botVariant, err)
+		}
+		defer b.Close()
+		r := suites.LoopReceiver{Kind: mockplatform.ReceiverAgentBot, URL: b.URL + "/", Secret: *botSecret}
+		if err := l.AddReceiver(r); err != nil {
+			return usageErrorf("%v", err)
+		}
+		receivers = append(receivers, r)
+		fmt.Fprintf(e.stderr, "builtin agent bot: %s at %s\n", botVariant, r.URL)
+	}
 	printReady(e, l, receivers, *asJSON, *userToken != "", *botToken != "")
 	if *exitAfter > 0 {
 		var cancel context.CancelFunc

@@ -70,6 +70,7 @@ func TestREADMEExamples(t *testing.T) {
 		"127.0.0.1:8787", "127.0.0.1:0", "127.0.0.1:8788", "127.0.0.1:0", "--api-addr 127.0.0.1:3000", "--api-addr 127.0.0.1:0",
 		"--duration 30s", "--duration 1s", "--requests 100000", "--requests 300",
 		"--max-p99 250ms", "--max-p99 1m",
+		"127.0.0.1:3000", "127.0.0.1:0", // the mock Chatwoot API of conform --api and platform
 	)
 
 	env := []string{"PATH=" + filepath.Dir(bin) + string(os.PathListSeparator) + os.Getenv("PATH"), "HOME=" + work, "TMPDIR=" + work, "NO_COLOR=1"}
