@@ -6,6 +6,7 @@ import (
 )
 
 func TestReproduceCommand(t *testing.T) {
+	t.Setenv("TMPDIR", t.TempDir()) // the edited body is saved under a run directory there
 	base := Config{Target: "http://127.0.0.1:8080/hook", Platform: "chatwoot", Receiver: "account", Version: "latest",
 		TokenPlacement: "header", Command: "chathook"}
 	tests := []struct {
