@@ -209,7 +209,7 @@ func (c *Config) Validate() error {
 			return bad("Version %q: %v", c.Version, strings.TrimPrefix(err.Error(), "releases: "))
 		}
 		if unsignedKind(k) && c.Secret != "" {
-			return bad("Secret is set, but Chatwoot never signs %s webhooks (nor sends X-Chatwoot-Delivery): a receiver of them cannot verify a signature; drop the secret", k)
+			return bad("Secret is set (or CHATHOOK_SECRET), but Chatwoot never signs %s webhooks (nor sends X-Chatwoot-Delivery): a receiver of them cannot verify a signature; drop the secret", k)
 		}
 		evs, err := c.receiverEvents()
 		if err != nil {

@@ -196,6 +196,7 @@ func (sc *specContext) generate(event, kind, profile, version string) *sent {
 // tryGenerate is generate returning the error, which wraps
 // generator.ErrNotInVersion for an event the version never sends.
 func (sc *specContext) tryGenerate(event, kind, profile, version string) (*sent, error) {
+	version = sc.payloadVersion(version)
 	g, n, err := sc.newGenerator(profile, version)
 	if err != nil {
 		return nil, err

@@ -18,8 +18,18 @@
 // suite per process.
 //
 // Each requirement is one spec, labelled (delivery, robustness, signature,
-// token, handshake, idempotency, ordering, concurrency) and named by a stable
-// id in brackets, e.g. "[signature.body-only]". A spec whose capability the
+// token, handshake, idempotency, ordering, concurrency, and hardening, which
+// runs only with Config.Hardening) and named by a stable id in brackets,
+// e.g. "[signature.body-only]".
+//
+// Every delivery of a run comes from one world (one account, the receiver's
+// inbox, the same contacts and conversations, growing ids and times; see
+// Config.AccountID and Config.InboxID), and only the events the receiver
+// kind gets at the configured release (package releases; Config.Receiver,
+// Config.Version, Config.Events). Run also leads its Summary with a
+// diagnosis when many requirements fail alike (Summary.Diagnosis), probing
+// the receiver with the common signing mistakes when it refuses correct
+// deliveries. A spec whose capability the
 // receiver does not claim (no secret configured: the receiver does not
 // verify signatures) is skipped with the reason. Every failure says the
 // event, the delivery id, the seed, what was sent, what came back, the

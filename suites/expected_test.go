@@ -23,8 +23,10 @@ type selfCase struct {
 	script            string   // a receiver in testdata/receivers (python3 or node) instead of a variant
 	env               []string // extra environment of the script
 	receiver          string   // Config.Receiver ("" = account)
+	version           string   // Config.Version ("" = latest): a run pinned to a Chatwoot release
 	boundAccount      bool     // Config.AccountID = the account the receiver serves
 	noCredentials     bool     // the suite is given no secret or token (a forgotten --secret)
+	unsignedReceiver  bool     // the receiver verifies no signature (it has no secret)
 	hardening         bool
 	want              []string // failing requirement ids
 	diagnosis         string   // a substring of the diagnosis ("" = none expected when want is empty)
@@ -142,7 +144,9 @@ var variantWant = map[string]want{
 
 	// A null sender: the realistic samples have some too (templates,
 	// e-mail collect).
-	"chatwoot/crash-null-sender": {[]string{"delivery.message_created", "robustness.null-sender"}, "/sender is null"},
+	// robustness.versions and robustness.no-attachments meet template
+	// messages (null sender) too: the older releases' samples include some.
+	"chatwoot/crash-null-sender": {[]string{"delivery.message_created", "robustness.null-sender", "robustness.no-attachments", "robustness.versions"}, "/sender is null"},
 
 	// Defects that hit every message delivery.
 	"chatwoot/crash-missing-attachments": {chatwootMessageSpecs, "/attachments is absent"},
@@ -247,6 +251,9 @@ var extraCases = []selfCase{
 	{name: "chatwoot/correct/api_inbox", platform: "chatwoot", variant: "correct", receiver: "api_inbox"},
 	{name: "chatwoot/correct/agent_bot", platform: "chatwoot", variant: "correct", receiver: "agent_bot"},
 	{name: "chatwoot/correct/automation", platform: "chatwoot", variant: "correct", receiver: "automation", noCredentials: true},
+	// Pinned to 2.4.1: its payloads, events and unsigned delivery; a receiver
+	// that verifies no signature (2.4 signs nothing) passes.
+	{name: "chatwoot/correct/2.4", platform: "chatwoot", variant: "correct", version: "2.4", unsignedReceiver: true, noCredentials: true},
 	{name: "chatwoot/correct/macro", platform: "chatwoot", variant: "correct", receiver: "macro", noCredentials: true},
 	{name: "chatwoot/correct/installation", platform: "chatwoot", variant: "correct", receiver: "installation", noCredentials: true},
 	{name: "chatwoot/4xx-foreign-events/api_inbox", platform: "chatwoot", variant: receivertest.RejectsForeignEvents, receiver: "api_inbox"},
@@ -273,7 +280,7 @@ var extraCases = []selfCase{
 	{name: "py/buggy_body_only_hmac", platform: "chatwoot", script: "py_buggy_body_only_hmac.py",
 		want: append([]string{"signature.body-only"}, refusesSigned...), diagnosis: "HMAC of the body alone"},
 	{name: "py/buggy_null_sender", platform: "chatwoot", script: "py_buggy_null_sender.py",
-		want: []string{"delivery.message_created", "robustness.null-sender"}, diagnosis: "/sender is null"},
+		want: []string{"delivery.message_created", "robustness.null-sender", "robustness.no-attachments", "robustness.versions"}, diagnosis: "/sender is null"},
 	{name: "py/buggy_serial_messages", platform: "chatwoot", script: "py_buggy_serial_messages.py", env: []string{"DELAY=0.25"},
 		want: []string{"concurrency"}},
 	{name: "node/buggy_reserialize", platform: "chatwoot", script: "node_buggy_reserialize.js", want: []string{

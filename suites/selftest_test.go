@@ -50,6 +50,9 @@ func (c selfCase) target() (string, func(), error) {
 		case "automation", "macro", "installation":
 			secret = "" // Chatwoot never signs them: the receiver has no secret
 		}
+		if c.unsignedReceiver {
+			secret = ""
+		}
 		srv, err := receivertest.NewServer(receivertest.Config{
 			Platform: c.platform, Variant: c.variant, Secret: secret, Token: selfToken,
 			SlowDelay: 3 * selfTimeout, AccountID: selfAccount, Receiver: c.receiver,
@@ -112,6 +115,9 @@ func runChild(spec string) int {
 	cfg.Timeout = selfTimeout
 	cfg.Receiver = c.receiver
 	cfg.Hardening = c.hardening
+	if c.version != "" {
+		cfg.Version = c.version
+	}
 	if c.boundAccount {
 		cfg.AccountID = selfAccount
 	}
@@ -139,27 +145,32 @@ func runChild(spec string) int {
 	return 0
 }
 
-// runCase runs the whole suite against one receiver and returns its
-// summary.
-func runCase(t *testing.T, c selfCase) *suites.Summary {
-	t.Helper()
-	out := filepath.Join(t.TempDir(), "report.json")
+// runCase runs the whole suite against one receiver in a child process and
+// returns its summary.
+func runCase(c selfCase, tmp string) (*suites.Summary, error) {
+	out := filepath.Join(tmp, "report.json")
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
 	// TMPDIR: the reproduction bodies failing specs save go away with the test.
-	cmd.Env = append(os.Environ(), "CHATHOOK_SELFTEST="+c.name+"|"+out, "TMPDIR="+t.TempDir())
+	cmd.Env = append(os.Environ(), "CHATHOOK_SELFTEST="+c.name+"|"+out, "TMPDIR="+tmp)
 	if b, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("suite run against %s: %v\n%s", c.name, err, b)
+		return nil, fmt.Errorf("suite run against %s: %v\n%s", c.name, err, b)
 	}
 	b, err := os.ReadFile(out)
 	if err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
 	var sum suites.Summary
 	if err := json.Unmarshal(b, &sum); err != nil {
-		t.Fatalf("report: %v", err)
+		return nil, fmt.Errorf("report: %v", err)
 	}
-	return &sum
+	return &sum, nil
 }
+
+// selfParallel is how many suite runs the self-test has in flight: they
+// mostly wait (on timeouts, on receivers in other processes), so more than
+// the cores, but few enough that a loaded machine answers within the
+// self-test's 1 s timeout.
+const selfParallel = 4
 
 // TestReferenceReceivers runs the full suite against the correct reference
 // receiver of each platform, against receivers correct in other ways
@@ -170,20 +181,50 @@ func TestReferenceReceivers(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the whole suite once per receiver")
 	}
-	for _, c := range selfCases() {
-		c := c
-		t.Run(c.name, func(t *testing.T) {
-			t.Parallel()
+	type result struct {
+		sum  *suites.Summary
+		err  error
+		skip string
+	}
+	cases := selfCases()
+	results := make([]chan result, len(cases))
+	sem := make(chan struct{}, selfParallel)
+	tmp := t.TempDir()
+	for i, c := range cases {
+		results[i] = make(chan result, 1)
+		go func(i int, c selfCase) {
 			if c.script != "" {
 				interp := "python3"
 				if strings.HasSuffix(c.script, ".js") {
 					interp = "node"
 				}
 				if _, err := exec.LookPath(interp); err != nil {
-					t.Skipf("%s is not installed: the receiver %s cannot run", interp, c.script)
+					results[i] <- result{skip: fmt.Sprintf("%s is not installed: the receiver %s cannot run", interp, c.script)}
+					return
 				}
 			}
-			sum := runCase(t, c)
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			dir, err := os.MkdirTemp(tmp, "case-")
+			if err != nil {
+				results[i] <- result{err: err}
+				return
+			}
+			sum, err := runCase(c, dir)
+			results[i] <- result{sum: sum, err: err}
+		}(i, c)
+	}
+	for i, c := range cases {
+		c, res := c, results[i]
+		t.Run(c.name, func(t *testing.T) {
+			r := <-res
+			switch {
+			case r.skip != "":
+				t.Skip(r.skip)
+			case r.err != nil:
+				t.Fatal(r.err)
+			}
+			sum := r.sum
 			got := sum.FailedIDs()
 			want := c.wantSorted()
 			if !reflect.DeepEqual(got, want) {

@@ -41,6 +41,10 @@ var _ = describe(LabelSignature, 30, func(sc *specContext) {
 		sc.it(id, text+" is "+wantReject, func(ctx ginkgo.SpecContext) {
 			s := signed(ctx, id)
 			s.fault = fault
+			why := why
+			if fault == mockplatform.StaleTimestamp {
+				why += fmt.Sprintf(" (sent: a timestamp %s old, twice --tolerance %s)", 2*sc.run.Tolerance, sc.run.Tolerance)
+			}
 			sc.check(s, sc.deliver(ctx, s), why+"; it must be "+wantReject, rejected)
 			sc.controlSigned(ctx, signed(ctx, id+"-control"))
 		})

@@ -73,8 +73,13 @@ func TestEveryCommandHelp(t *testing.T) {
 		if code != 0 || errs != "" || !strings.Contains(out, "Examples:") || !strings.Contains(out, "Usage:") {
 			t.Errorf("%s --help: exit %d, stderr %q\n%s", n, code, errs, out)
 		}
+		inFlags := false // only the Flags sections: examples may hold other tools' flags (curl -H)
 		for _, line := range strings.Split(out, "\n") {
-			if f := strings.TrimSpace(line); strings.HasPrefix(f, "-") && !strings.HasPrefix(f, "--") && !strings.HasPrefix(f, "-h, --help") && len(f) > 2 && f[2] != ',' {
+			if strings.HasSuffix(strings.TrimSpace(line), "Flags:") {
+				inFlags = true
+				continue
+			}
+			if f := strings.TrimSpace(line); inFlags && strings.HasPrefix(f, "-") && !strings.HasPrefix(f, "--") && !strings.HasPrefix(f, "-h, --help") && len(f) > 2 && f[2] != ',' {
 				t.Errorf("%s --help shows a single-dash flag: %q", n, line)
 			}
 		}
