@@ -8,6 +8,7 @@ import (
 
 	"github.com/onsi/ginkgo/v2"
 
+	"github.com/chathook/chathook/generator"
 	"github.com/chathook/chathook/mockplatform"
 )
 
@@ -163,6 +164,15 @@ func (sc *specContext) startLoop() {
 	lc := LoopConfig{Seed: sc.seed, Version: sc.run.Version, APIAddr: sc.run.API,
 		Receivers: []LoopReceiver{{Kind: sc.run.Receiver, URL: sc.run.Target, Secret: sc.run.Secret}},
 		Timeout:   sc.run.Timeout, RetryWait: 50 * time.Millisecond, MaxEvents: botMaxEvents}
+	// The loop's conversations are in the API inbox, the bot connected to
+	// it: --account-id and --inbox-id name that account and inbox.
+	lc.Generator = []generator.Option{generator.WithReceiver(generator.ReceiverAPIInbox)}
+	if sc.run.AccountID > 0 {
+		lc.Generator = append(lc.Generator, generator.WithAccountID(sc.run.AccountID))
+	}
+	if sc.run.InboxID > 0 {
+		lc.Generator = append(lc.Generator, generator.WithInboxID(sc.run.InboxID))
+	}
 	if sc.run.Receiver == mockplatform.ReceiverAgentBot {
 		lc.BotToken = sc.run.APIToken
 	} else {
