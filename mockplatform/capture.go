@@ -118,8 +118,8 @@ type CaptureConfig struct {
 	ValidateBacklog int64 // bytes; default 64 MiB
 	MaxProblems     int   // default 20
 	// OnCapture, when set, is called once per delivery, after the answer was
-	// sent, the files saved and the body validated. It is called
-	// concurrently from handler and validation goroutines.
+	// sent, the files saved and the body validated, in the order the
+	// deliveries were answered, one call at a time, from handler or validation goroutines.
 	OnCapture func(Capture)
 	// SaveDir, when set, is the directory (created if missing) where each
 	// accepted delivery is saved before it is answered, as <seq>-<event>.json
@@ -169,7 +169,7 @@ func NewCaptureConfig() CaptureConfig {
 // String describes c with Secret and Token redacted.
 func (c CaptureConfig) String() string {
 	return fmt.Sprintf("mockplatform.CaptureConfig{Platform:%q Secret:%q Token:%q SaveDir:%q MaxBody:%d Tolerance:%s}",
-		c.Platform, redact(c.Secret), redact(c.Token), c.SaveDir, c.MaxBody, c.Tolerance)
+		c.Platform, Redact(c.Secret), Redact(c.Token), c.SaveDir, c.MaxBody, c.Tolerance)
 }
 
 // GoString is String, so %#v does not print secrets either.
@@ -244,7 +244,7 @@ func NewCapturer(cfg CaptureConfig) (*Capturer, error) {
 		c.store = st
 		c.seq.Store(last)
 	}
-	c.check = newChecker(cfg.ValidateWorkers, cfg.ValidateBacklog, c.validated)
+	c.check = newChecker(cfg.ValidateWorkers, cfg.ValidateBacklog, c.validated, c.report)
 	return c, nil
 }
 
@@ -324,11 +324,8 @@ func (c *Capturer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if f, ok := w.(http.Flusher); ok {
 		f.Flush()
 	}
-	if c.cfg.Validate != nil && cp.Accepted() && !cp.Verdict.Handshake {
-		c.check.submit(cp) // reports it when validated
-		return
-	}
-	c.report(cp)
+	// Validated off the request path; reported in the order answered.
+	c.check.submit(cp, c.cfg.Validate != nil && cp.Accepted() && !cp.Verdict.Handshake)
 }
 
 func (c *Capturer) report(cp Capture) {
@@ -337,18 +334,13 @@ func (c *Capturer) report(cp Capture) {
 	}
 }
 
-// validated runs on a checker goroutine: validate, cap the problems, report.
-func (c *Capturer) validated(cp Capture, skipped string) {
-	if skipped != "" {
-		cp.Unchecked = skipped
-		c.report(cp)
-		return
-	}
+// validated runs on a checker goroutine: validate and cap the problems.
+func (c *Capturer) validated(cp Capture, _ string) Capture {
 	rep := c.cfg.Validate(cp.Body)
 	rep.Errors = capProblems(rep.Errors, c.cfg.MaxProblems)
 	rep.Drift = capProblems(rep.Drift, c.cfg.MaxProblems)
 	cp.Report = &rep
-	c.report(cp)
+	return cp
 }
 
 // capProblems keeps at most n problems, the last one saying how many more

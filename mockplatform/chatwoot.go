@@ -81,6 +81,7 @@ func (chatwootProfile) plan(p *Platform, target *url.URL, body []byte, o *delive
 	}
 	rd := r.Redirects()
 	pl := &plan{url: target, body: body, header: h, extra: p.extraHeader(o), maxAttempts: 1, maxRedirects: rd.Max}
+	pl.secrets = []string{cfg.Secret}
 	if cfg.MaxRedirects != 0 {
 		pl.maxRedirects = cfg.MaxRedirects
 	}

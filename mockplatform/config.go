@@ -267,21 +267,8 @@ func validHeaderName(s string) bool {
 // String describes c with Secret and Token redacted.
 func (c Config) String() string {
 	return fmt.Sprintf("mockplatform.Config{Platform:%q Receiver:%q Version:%q Secret:%q Token:%q TokenPlacement:%q BatchSize:%d Timeout:%s MaxRedirects:%d RetryWait:%s MaxAttempts:%d}",
-		c.Platform, c.Receiver, c.Version, redact(c.Secret), redact(c.Token), c.TokenPlacement, c.BatchSize, c.Timeout, c.MaxRedirects, c.RetryWait, c.MaxAttempts)
+		c.Platform, c.Receiver, c.Version, Redact(c.Secret), Redact(c.Token), c.TokenPlacement, c.BatchSize, c.Timeout, c.MaxRedirects, c.RetryWait, c.MaxAttempts)
 }
 
 // GoString is String, so %#v does not print secrets either.
 func (c Config) GoString() string { return c.String() }
-
-// redact keeps the first 3 characters of a secret: "abc***". Empty stays
-// empty; 3 characters or fewer become "***".
-func redact(s string) string {
-	if s == "" {
-		return ""
-	}
-	r := []rune(s)
-	if len(r) <= 3 {
-		return "***"
-	}
-	return string(r[:3]) + "***"
-}

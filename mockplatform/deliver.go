@@ -192,10 +192,21 @@ func (p *Platform) attempt(ctx context.Context, pl *plan, n int) Attempt {
 				at.Err = &DeliveryError{Cause: CauseTooManyRedirects, Err: fmt.Errorf("%w: more than %d", errTooManyRedirects, pl.maxRedirects)}
 				return at
 			}
-			if !pl.keepCredentials && !sameOrigin(cur, next) {
+			if !sameOrigin(cur, next) && pl.bodyCredential {
+				at.Status = resp.StatusCode
+				at.Err = &DeliveryError{Cause: CauseOther, Err: fmt.Errorf("mockplatform: redirect to another origin (%s) not followed: "+
+					"the token travels in the body", RedactURL(next.Scheme+"://"+next.Host, pl.secrets...))}
+				return at
+			}
+			if !sameOrigin(cur, next) {
 				h = h.Clone()
-				h.Del("Authorization")
-				h.Del("Cookie")
+				for _, k := range pl.credentialHeaders { // the platform's own credential never leaves its origin
+					h.Del(k)
+				}
+				if !pl.keepCredentials {
+					h.Del("Authorization")
+					h.Del("Cookie")
+				}
 			}
 			cur, method = next, nextMethod
 			continue
@@ -205,7 +216,7 @@ func (p *Platform) attempt(ctx context.Context, pl *plan, n int) Attempt {
 		err = p.readBody(p.idleBody(resp.Body, hopCtx), &at)
 		resp.Body.Close()
 		if err != nil {
-			at.Err = classify(redactURLError(err, pl.tokenParam), ctx, hopCtx.ctx)
+			at.Err = classify(redactURLError(err, pl.secrets...), ctx, hopCtx.ctx)
 		}
 		cancel()
 		return at
@@ -240,7 +251,7 @@ func (p *Platform) send(ctx context.Context, pl *plan, method string, u *url.URL
 	}
 	resp, err := p.client.Do(req)
 	if err != nil {
-		return nil, hc, cancel, classify(redactURLError(err, pl.tokenParam), ctx, c)
+		return nil, hc, cancel, classify(redactURLError(err, pl.secrets...), ctx, c)
 	}
 	return resp, hc, cancel, nil
 }

@@ -136,34 +136,12 @@ func Classify(err error) Cause {
 	return CauseOther
 }
 
-// redactURLError replaces the URL inside a *url.Error with its redacted form,
-// so a token in the query never reaches error text.
-func redactURLError(err error, param string) error {
+// redactURLError replaces the URL inside a *url.Error with its redacted
+// form (RedactURL), so that no credential in the URL reaches error text.
+func redactURLError(err error, secrets ...string) error {
 	var ue *url.Error
 	if errors.As(err, &ue) {
-		ue.URL = redactQuery(ue.URL, param)
+		ue.URL = RedactURL(ue.URL, secrets...)
 	}
 	return err
-}
-
-// redactQuery redacts the value of the query parameter param in raw.
-func redactQuery(raw, param string) string {
-	u, err := url.Parse(raw)
-	if err != nil || param == "" || u.RawQuery == "" {
-		return raw
-	}
-	parts := strings.Split(u.RawQuery, "&")
-	for i, kv := range parts {
-		k, v, _ := strings.Cut(kv, "=")
-		if key, err := url.QueryUnescape(k); err != nil || key != param {
-			continue
-		}
-		if val, err := url.QueryUnescape(v); err == nil {
-			v = val
-		}
-		keep := strings.TrimSuffix(redact(v), "***") // the visible prefix
-		parts[i] = k + "=" + url.QueryEscape(keep) + "***"
-	}
-	u.RawQuery = strings.Join(parts, "&")
-	return u.String()
 }

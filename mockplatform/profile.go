@@ -27,6 +27,14 @@ type plan struct {
 	extra      http.Header // Config.Header and WithHeader, set last
 	deliveryID string      // "" when none is sent
 	tokenParam string      // query parameter to redact in errors; "" none
+	// secrets are redacted from every error (the token, the secret).
+	secrets []string
+	// credentialHeaders are dropped, like Authorization, on a redirect to
+	// another origin (the Swiftsell token header); bodyCredential says the
+	// body carries the token, so a redirect to another origin is not
+	// followed at all (the body cannot be resent without it).
+	credentialHeaders []string
+	bodyCredential    bool
 	// stamp adds the per-attempt headers (timestamp, signature) for the
 	// clock reading now, and returns the timestamp used (0 when unsigned).
 	stamp func(h http.Header, now time.Time) int64

@@ -221,3 +221,77 @@ func TestDeliverRestClientRedirects(t *testing.T) {
 		})
 	}
 }
+
+// TestRedirectDropsPlatformCredentials: on a redirect to another origin the
+// Swiftsell token header is dropped as Authorization is; a token in the body
+// is never carried to another origin (the redirect is not followed); the
+// same origin keeps both.
+func TestRedirectDropsPlatformCredentials(t *testing.T) {
+	other := newReceiver(t, status(200))
+	for _, tc := range []struct {
+		placement string
+		sameHost  bool
+		wantOther int // requests the other origin gets
+	}{
+		{mockplatform.TokenInHeader, false, 1},
+		{mockplatform.TokenInBody, false, 0},
+		{mockplatform.TokenInHeader, true, 0},
+	} {
+		t.Run(tc.placement, func(t *testing.T) {
+			var first *receiver
+			first = newReceiver(t, func(_ int, w http.ResponseWriter, r *http.Request) {
+				if r.URL.Path == "/moved" {
+					w.WriteHeader(200)
+					return
+				}
+				loc := other.URL + "/elsewhere"
+				if tc.sameHost {
+					loc = first.URL + "/moved"
+				}
+				w.Header().Set("Location", loc)
+				w.WriteHeader(307)
+			})
+			before := len(other.requests())
+			cfg := swiftConfig(tc.placement)
+			p := newPlatform(t, cfg)
+			d, err := p.Deliver(t.Context(), first.URL+"/hook", []byte(`{"events":[`+rawEvents[0]+`]}`))
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := other.requests()[before:]
+			if len(got) != tc.wantOther {
+				t.Fatalf("the other origin got %d requests; want %d (delivery %d %v)", len(got), tc.wantOther, d.Status, d.Err)
+			}
+			for _, r := range got {
+				if r.Header.Get(cfg.TokenHeader) != "" || bytes.Contains(r.Body, []byte(cfg.Token)) {
+					t.Errorf("the token reached another origin: %v %s", r.Header, r.Body)
+				}
+			}
+			if tc.placement == mockplatform.TokenInBody && (d.Err == nil || !strings.Contains(d.Err.Error(), "not followed")) {
+				t.Errorf("body token: error %v; want the redirect not followed", d.Err)
+			}
+			if tc.sameHost {
+				reqs := first.requests()
+				if last := reqs[len(reqs)-1]; last.URL != "/moved" || last.Header.Get(cfg.TokenHeader) != cfg.Token {
+					t.Errorf("same origin: %s with token %q", last.URL, last.Header.Get(cfg.TokenHeader))
+				}
+			}
+		})
+	}
+}
+
+// TestDeliveryErrorsHideCredentials: a target that cannot be reached is
+// named without the token or secret, wherever in the URL they are.
+func TestDeliveryErrorsHideCredentials(t *testing.T) {
+	cfg := swiftConfig(mockplatform.TokenInQuery)
+	cfg.Timeout = time.Second
+	p := newPlatform(t, cfg)
+	d, err := p.Deliver(t.Context(), "http://127.0.0.1:1/hook?api_key=k3y-value-long&x=1", []byte(`{"events":[`+rawEvents[0]+`]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	msg := d.Err.Error()
+	if d.Err == nil || strings.Contains(msg, cfg.Token) || strings.Contains(msg, "k3y-value-long") {
+		t.Fatalf("error shows a credential: %v", d.Err)
+	}
+}

@@ -62,9 +62,11 @@ func (swiftsellProfile) plan(p *Platform, target *url.URL, body []byte, o *deliv
 	if token == "" {
 		return pl, nil
 	}
+	pl.secrets = []string{token, cfg.Token}
 	switch cfg.TokenPlacement {
 	case TokenInHeader:
 		pl.header.Set(cfg.TokenHeader, token)
+		pl.credentialHeaders = []string{cfg.TokenHeader}
 	case TokenInQuery:
 		pl.tokenParam = cfg.TokenParam
 		kv := url.QueryEscape(cfg.TokenParam) + "=" + url.QueryEscape(token)
@@ -79,6 +81,7 @@ func (swiftsellProfile) plan(p *Platform, target *url.URL, body []byte, o *deliv
 			return nil, fmt.Errorf("%w: cannot place the token in the body: not a JSON object", ErrInvalidArgument)
 		}
 		pl.body = b
+		pl.bodyCredential = true
 	}
 	return pl, nil
 }

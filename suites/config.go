@@ -241,21 +241,12 @@ func (c *Config) Validate() error {
 	return nil
 }
 
-// DisplayTarget is Target as it may be shown in reports and logs: a
-// password in it is replaced by "xxxxx", and the Secret and Token by "***"
-// wherever they appear (a token in the query string, say).
+// DisplayTarget is Target as it may be shown in reports and logs, through
+// mockplatform.RedactURL: user info, credential query parameters (token,
+// secret, key, api_key, access_token, ...) and the Secret and Token wherever
+// they appear are redacted.
 func (c *Config) DisplayTarget() string {
-	s := c.Target
-	if u, err := url.Parse(c.Target); err == nil {
-		s = u.Redacted()
-	}
-	for _, secret := range []string{c.Secret, c.Token} {
-		if len(secret) >= 4 {
-			s = strings.ReplaceAll(s, secret, "***")
-			s = strings.ReplaceAll(s, url.QueryEscape(secret), "***")
-		}
-	}
-	return s
+	return mockplatform.RedactURL(c.Target, c.Secret, c.Token)
 }
 
 // PlatformConfig is the mock platform configuration the specs deliver

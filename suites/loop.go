@@ -383,7 +383,7 @@ func (l *Loop) Deliver(ctx context.Context, ev mockplatform.APIEvent) []mockplat
 		var opts []mockplatform.DeliverOption
 		for i := 0; i < times; i++ {
 			d, err := p.Deliver(ctx, r.URL, body, opts...)
-			ed := mockplatform.EventDelivery{Receiver: r.Kind, URL: redactURL(r.URL), Event: ev.Name}
+			ed := mockplatform.EventDelivery{Receiver: r.Kind, URL: mockplatform.RedactURL(r.URL), Event: ev.Name}
 			if l.cfg.KeepBodies {
 				ed.Body = body
 			}
@@ -414,13 +414,6 @@ func (l *Loop) reaches(kind string, ev mockplatform.APIEvent) bool {
 		return ev.Inbox.BotID != 0 || ev.Conversation.AssigneeBotID != 0
 	}
 	return true
-}
-
-func redactURL(s string) string {
-	if u, err := url.Parse(s); err == nil {
-		return u.Redacted()
-	}
-	return s
 }
 
 // render syncs the generator world with ev and encodes the payload.

@@ -82,7 +82,7 @@ var _ = describe(LabelHandshake, 45, func(sc *specContext) {
 		}
 		ginkgo.Fail(fmt.Sprintf("requirement [handshake]: on saving the webhook Swiftsell POSTs {\"token\":\"<token>\"} and expects 200 with the same token back "+
 			"(raw, a JSON string, or a JSON object member)\nsent:      POST %s  {\"%s\":\"%s\"} (token also in the %s)\ngot:       %s (%s)\nreproduce: CHATHOOK_TOKEN=... %s handshake --target %s",
-			sc.run.DisplayTarget(), sc.run.TokenParam, redact(sc.run.Token), sc.tokenWhere(), got, h.Reason, sc.run.Command, sc.run.DisplayTarget()))
+			sc.run.DisplayTarget(), sc.run.TokenParam, mockplatform.Redact(sc.run.Token), sc.tokenWhere(), got, h.Reason, sc.run.Command, sc.run.DisplayTarget()))
 	})
 })
 
@@ -94,14 +94,6 @@ func (sc *specContext) controlToken(ctx context.Context, s *sent) {
 	if d := sc.deliver(ctx, s); !acked(d) {
 		ginkgo.Skip(fmt.Sprintf("inconclusive: the receiver also refuses a delivery carrying the right token (%s), so its rejection proves nothing; fix [token.valid] first", outcomeText(d)))
 	}
-}
-
-// redact shows at most the first 3 characters of a secret.
-func redact(s string) string {
-	if len(s) <= 6 {
-		return "***"
-	}
-	return s[:3] + "***"
 }
 
 // tokenWhere says where the token travels, for messages.

@@ -19,6 +19,8 @@ type env struct {
 	stdout io.Writer
 	stderr io.Writer
 	getenv func(string) string
+	// secrets are what output and reports never show (see redactOutput).
+	secrets []string
 
 	// introspect, when set, receives a command's flag set at parseFlags
 	// instead of parsing: that is how the cobra tree learns each command's
@@ -131,6 +133,7 @@ func run(ctx context.Context, args []string, e *env) int {
 		args = append([]string{"help"}, args[1:]...)
 	}
 	name := args[0]
+	e = redactOutput(e, name, args[1:])
 	var cmdErr error
 	var ran string
 	root := newRoot(ctx, e, func(c *command, err error) { ran, cmdErr = c.name, err })

@@ -107,6 +107,7 @@ func (o *conformOutput) finish(ctx context.Context, sum *suites.Summary, dryRun 
 		path  string
 		write func(io.Writer) error
 	}{{f.jsonOut, sum.WriteJSON}, {f.junit, sum.WriteJUnit}, {f.markdown, sum.WriteMarkdown}} {
+		r.write = redactReport(e, r.write)
 		switch {
 		case r.path == "":
 		case r.path == "-":

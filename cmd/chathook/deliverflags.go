@@ -117,9 +117,8 @@ func (f *deliveryFlags) setup(e *env) error {
 	}
 	u, err := url.Parse(strings.TrimSpace(f.target))
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return usageErrorf("--target %q is not an absolute http or https URL", f.target)
+		return usageErrorf("--target %q is not an absolute http or https URL", mockplatform.RedactURL(f.target, f.secret, f.token))
 	}
-	f.targetText = u.Redacted()
 	if f.timeout < 0 {
 		return usageErrorf("--timeout must not be negative")
 	}
@@ -133,6 +132,7 @@ func (f *deliveryFlags) setup(e *env) error {
 	cfg := mockplatform.NewConfig()
 	cfg.Secret = secretFrom(f.secret, "CHATHOOK_SECRET", e)
 	cfg.Token = secretFrom(f.token, "CHATHOOK_TOKEN", e)
+	f.targetText = mockplatform.RedactURL(f.target, cfg.Secret, cfg.Token)
 	cfg.TokenPlacement = f.placement
 	cfg.Timeout = f.timeout
 	if f.retryWait > 0 {
@@ -248,10 +248,7 @@ func newRedactor(secrets ...string) redactor {
 }
 
 func (r redactor) apply(s string) string {
-	for _, sec := range r {
-		s = strings.ReplaceAll(s, sec, redact(sec))
-	}
-	return s
+	return mockplatform.RedactAll(s, r...)
 }
 
 // snippetOf shows at most n bytes of b on one line (cut at a rune start),

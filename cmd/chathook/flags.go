@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/chathook/chathook/mockplatform"
 	"github.com/spf13/pflag"
 )
 
@@ -212,16 +213,13 @@ func secretFrom(flagValue, envName string, e *env) string {
 	return e.getenv(envName)
 }
 
-// redact shows at most the first 3 characters of a secret.
+// redact shows at most the first 3 characters of a secret (see
+// mockplatform.Redact), "(none)" when there is none.
 func redact(s string) string {
-	switch {
-	case s == "":
+	if s == "" {
 		return "(none)"
-	case len(s) <= 6:
-		return "***"
-	default:
-		return s[:3] + "***"
 	}
+	return mockplatform.Redact(s)
 }
 
 // checkListenAddr refuses a malformed --addr as a usage error (exit 2),

@@ -149,7 +149,7 @@ func runLoad(ctx context.Context, c *command, e *env, args []string) error {
 		return err
 	}
 
-	target := redactURL(cfg.Target)
+	target := mockplatform.RedactURL(cfg.Target, cfg.Secret, cfg.Token)
 	var prog *progressPrinter
 	if f.progress {
 		prog = newProgressPrinter(e.stderr)
@@ -330,23 +330,6 @@ func buildPool(ctx context.Context, set *schemas.Set, g *generator.Generator, pl
 		pool = append(pool, body)
 	}
 	return pool, nil
-}
-
-// redactURL hides a URL's password and query values (a token may travel
-// there).
-func redactURL(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return raw
-	}
-	if u.RawQuery != "" {
-		q := u.Query()
-		for k := range q {
-			q[k] = []string{"***"}
-		}
-		u.RawQuery = q.Encode()
-	}
-	return u.Redacted()
 }
 
 // verdict is what the run means for the exit code.

@@ -183,7 +183,7 @@ func printReady(e *env, l *suites.Loop, receivers []suites.LoopReceiver, asJSON,
 		info.BotToken = redact(info.BotToken)
 	}
 	for _, r := range receivers {
-		info.Receivers = append(info.Receivers, r.Kind+" "+redactURLString(r.URL))
+		info.Receivers = append(info.Receivers, r.Kind+" "+mockplatform.RedactURL(r.URL))
 	}
 	if asJSON {
 		b, _ := json.Marshal(info)
@@ -210,13 +210,6 @@ func printReady(e *env, l *suites.Loop, receivers []suites.LoopReceiver, asJSON,
 			"-H 'Content-Type: application/json' -d '{\"content\":\"Hi, where is my order?\",\"message_type\":\"incoming\"}'\n",
 			info.API, info.AccountID, info.Conversations[0], tok)
 	}
-}
-
-func redactURLString(s string) string {
-	if u, err := url.Parse(s); err == nil {
-		return u.Redacted()
-	}
-	return s
 }
 
 // streamTranscript prints new transcript entries until ctx ends.

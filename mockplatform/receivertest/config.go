@@ -142,20 +142,8 @@ func (c Config) validate() error {
 // String describes c with Secret and Token redacted.
 func (c Config) String() string {
 	return fmt.Sprintf("receivertest.Config{Platform:%q Variant:%q Secret:%q Tolerance:%s Token:%q TokenPlacement:%q SlowDelay:%s}",
-		c.Platform, c.Variant, redact(c.Secret), c.Tolerance, redact(c.Token), c.TokenPlacement, c.SlowDelay)
+		c.Platform, c.Variant, mockplatform.Redact(c.Secret), c.Tolerance, mockplatform.Redact(c.Token), c.TokenPlacement, c.SlowDelay)
 }
 
 // GoString is String, so %#v does not print secrets either.
 func (c Config) GoString() string { return c.String() }
-
-// redact keeps at most the first 3 characters of a secret.
-func redact(s string) string {
-	switch r := []rune(s); {
-	case len(r) == 0:
-		return ""
-	case len(r) <= 6:
-		return "***"
-	default:
-		return string(r[:3]) + "***"
-	}
-}
